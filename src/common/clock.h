@@ -1,0 +1,14 @@
+// Wall-clock helpers and the timestamp formats of the wire (reference agents-api.md §1.8).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace oc {
+
+int64_t NowMillis();
+int64_t NowMicros();
+// "YYYY-MM-DDTHH:MM:SS.sss+00:00" (UTC) from milliseconds since the epoch.
+std::string FormatIsoMillis(int64_t epoch_ms);
+
+}  // namespace oc
