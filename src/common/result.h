@@ -32,10 +32,13 @@ struct Error {
     std::string message;
     // Optional wire-specific code (e.g. Snowflake "002003"); empty = the edge's default.
     std::string wire_code;
+    // Optional HTTP status for the API edge; 0 = derived from code.
+    int http_status = 0;
 };
 
-inline Error MakeError(ErrorCode code, std::string message, std::string wire_code = {}) {
-    return Error{code, std::move(message), std::move(wire_code)};
+inline Error MakeError(ErrorCode code, std::string message, std::string wire_code = {},
+                       int http_status = 0) {
+    return Error{code, std::move(message), std::move(wire_code), http_status};
 }
 
 template <typename T>

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "common/identifier.h"
 #include "common/log.h"
 
 namespace oc::store {
@@ -10,23 +9,23 @@ namespace {
 
 // Schema version 1 of the system catalog. New versions append statements; never edit these.
 const char* kMigrationV1[] = {
-    "CREATE SCHEMA IF NOT EXISTS __oc_system._cortex",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.databases ("
+    "CREATE SCHEMA IF NOT EXISTS _cortex",
+    "CREATE TABLE IF NOT EXISTS _cortex.meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS _cortex.databases ("
     " name VARCHAR PRIMARY KEY, file VARCHAR NOT NULL, kind VARCHAR NOT NULL, comment VARCHAR,"
     " owner VARCHAR NOT NULL, created_on BIGINT NOT NULL, data_retention_time_in_days INTEGER)",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.schemas ("
+    "CREATE TABLE IF NOT EXISTS _cortex.schemas ("
     " database_name VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
     " comment VARCHAR, owner VARCHAR NOT NULL, created_on BIGINT NOT NULL,"
     " managed_access BOOLEAN NOT NULL DEFAULT false, PRIMARY KEY (database_name, name))",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.agents ("
+    "CREATE TABLE IF NOT EXISTS _cortex.agents ("
     " database_name VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,"
     " spec VARCHAR NOT NULL, comment VARCHAR, profile VARCHAR, owner VARCHAR NOT NULL,"
     " created_on BIGINT NOT NULL, PRIMARY KEY (database_name, schema_name, name))",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.users ("
+    "CREATE TABLE IF NOT EXISTS _cortex.users ("
     " name VARCHAR PRIMARY KEY, default_role VARCHAR NOT NULL, public_key_fp VARCHAR,"
     " public_key_pem VARCHAR, created_on BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS __oc_system._cortex.tokens ("
+    "CREATE TABLE IF NOT EXISTS _cortex.tokens ("
     " id VARCHAR PRIMARY KEY, token_hash VARCHAR NOT NULL UNIQUE, user_name VARCHAR NOT NULL,"
     " role VARCHAR NOT NULL, name VARCHAR, created_on BIGINT NOT NULL, expires_at BIGINT,"
     " revoked BOOLEAN NOT NULL DEFAULT false)",
@@ -45,9 +44,9 @@ Result<std::unique_ptr<SystemStore>> SystemStore::Open(const StoreOptions& optio
     store->data_dir_ = options.data_dir;
     std::string system_file = (std::filesystem::path(options.data_dir) / "cortex.duckdb").string();
     store->created_ = !std::filesystem::exists(system_file);
-    OC_ASSIGN_OR_RETURN(store->db_, Database::Open(":memory:"));
-    OC_ASSIGN_OR_RETURN(store->writer_, store->db_->Connect());
-    OC_TRY(store->writer_->Execute("ATTACH " + QuoteLiteral(system_file) + " AS " + kSystemCatalog));
+    OC_ASSIGN_OR_RETURN(store->system_db_, Database::Open(system_file));
+    OC_ASSIGN_OR_RETURN(store->data_db_, Database::Open(":memory:"));
+    OC_ASSIGN_OR_RETURN(store->writer_, store->system_db_->Connect());
     OC_TRY(store->Migrate());
     return store;
 }
@@ -58,7 +57,7 @@ Status SystemStore::Migrate() {
     return Transaction([](Connection& c) -> Status {
         for (const char* sql : kMigrationV1) OC_TRY(c.Execute(sql));
         return c.Execute(
-            "INSERT OR REPLACE INTO __oc_system._cortex.meta VALUES ('schema_version', '1')");
+            "INSERT OR REPLACE INTO _cortex.meta VALUES ('schema_version', '1')");
     });
 }
 

@@ -1,6 +1,8 @@
-// The one DuckDB instance of a data dir: an in-memory primary catalog with the system file
-// (cortex.duckdb, schema _cortex) and every user database file attached to it, so SQL can join
-// across databases. Metadata writes are serialised through one writer connection.
+// The two DuckDB instances of a data dir. The system instance opens cortex.duckdb (schema
+// _cortex: agents, users, tokens, ...); its writes go through one serialised writer connection.
+// The data instance is an in-memory primary with every user database file
+// (databases/<NAME>.duckdb) attached under its name, so user SQL can join across databases but
+// can never reach the system tables.
 #pragma once
 
 #include <functional>
@@ -18,9 +20,6 @@ struct StoreOptions {
     std::string data_dir = "cortex-data";
 };
 
-// Catalog alias of the system database inside the DuckDB instance.
-inline constexpr const char* kSystemCatalog = "__oc_system";
-
 class SystemStore {
 public:
     static Result<std::unique_ptr<SystemStore>> Open(const StoreOptions& options);
@@ -30,8 +29,10 @@ public:
     bool created() const { return created_; }
     const std::string& data_dir() const { return data_dir_; }
 
-    // A new connection for reads or user statements (cheap; one per task).
-    Result<std::unique_ptr<Connection>> Connect() { return db_->Connect(); }
+    // A new connection to the system database (reads of metadata).
+    Result<std::unique_ptr<Connection>> Connect() { return system_db_->Connect(); }
+    // A new connection to the data instance (user SQL, catalog DDL); cheap, one per task.
+    Result<std::unique_ptr<Connection>> ConnectData() { return data_db_->Connect(); }
 
     // Runs fn(writer) while holding the writer lock. fn should wrap multi-statement changes in
     // BEGIN/COMMIT; a commit in DuckDB is durable (WAL fsync) before it returns.
@@ -40,7 +41,7 @@ public:
     // Runs fn inside BEGIN ... COMMIT on the writer; rolls back if fn fails.
     Status Transaction(const std::function<Status(Connection&)>& fn);
 
-    // Flushes the WAL into the database files (on clean shutdown).
+    // Flushes the system WAL into cortex.duckdb (on clean shutdown).
     void Checkpoint();
 
 private:
@@ -49,7 +50,8 @@ private:
 
     std::string data_dir_;
     bool created_ = false;
-    std::unique_ptr<Database> db_;
+    std::unique_ptr<Database> system_db_;
+    std::unique_ptr<Database> data_db_;
     std::mutex writer_mu_;
     std::unique_ptr<Connection> writer_;
 };

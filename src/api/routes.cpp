@@ -1,0 +1,21 @@
+// Every endpoint of the server, on one screen. Each Register* lives in its resource's file.
+#include "api/agents.h"
+#include "api/api_router.h"
+#include "api/databases.h"
+#ifndef OC_NO_STATEMENTS
+#include "api/statements.h"
+#endif
+
+namespace oc::api {
+
+void RegisterRoutes(ApiRouter& r) {
+    RegisterDatabaseRoutes(r);  // /api/v2/databases[/{db}[/schemas[/{schema}]]]
+    RegisterAgentRoutes(r);     // /api/v2/databases/{db}/schemas/{schema}/agents[/{name}]
+#ifndef OC_NO_STATEMENTS
+    RegisterStatementRoutes(r); // /api/v2/statements[/{handle}[/cancel]]
+#endif
+    r.Add("GET", "/healthz", [](RequestContext&) { return StatusResponse("ok"); },
+          {.blocking = false, .authenticated = false});
+}
+
+}  // namespace oc::api

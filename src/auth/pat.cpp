@@ -1,0 +1,32 @@
+#include "auth/pat.h"
+
+#include <openssl/evp.h>
+
+#include "common/ids.h"
+
+namespace oc::auth {
+
+std::string GeneratePat() { return std::string(kPatPrefix) + RandomHex(32); }
+
+std::string HashToken(std::string_view token) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    // EVP_Digest with SHA-256 cannot fail short of memory exhaustion; an empty hash then never
+    // matches a stored one, so the token is simply rejected.
+    if (EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(len * 2);
+    for (unsigned int i = 0; i < len; ++i) {
+        out.push_back(kHex[digest[i] >> 4]);
+        out.push_back(kHex[digest[i] & 15]);
+    }
+    return out;
+}
+
+std::string RedactToken(std::string_view token) {
+    const size_t keep = token.size() >= 16 ? 4 : 0;
+    return "…" + std::string(token.substr(token.size() - keep));
+}
+
+}  // namespace oc::auth

@@ -1,0 +1,54 @@
+// Plain HTTP request/response values shared by the server core and the API handlers. No Beast
+// types here: handlers are ordinary functions over these structs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oc::net {
+
+struct HttpRequest {
+    std::string method;        // "GET", "POST", ...
+    std::string target;        // raw request target, e.g. "/api/v2/databases?like=a%25"
+    std::string path;          // target up to '?', still percent-encoded
+    std::string query_string;  // after '?', raw
+    std::map<std::string, std::string> query;    // decoded
+    std::map<std::string, std::string> headers;  // keys lower-cased
+    std::string body;
+    // Filled by the router: decoded path captures ("db", "schema", "name") and the custom verb.
+    std::map<std::string, std::string> params;
+    std::string verb;
+
+    // Header value or "" (name in any case).
+    std::string Header(std::string_view name) const;
+    bool HasQuery(const std::string& key) const { return query.count(key) != 0; }
+    std::string Query(const std::string& key, const std::string& fallback = "") const;
+};
+
+// Streams a response body in chunks (SSE). Write/Close may be called from any thread; Write
+// returns false once the client has gone away, so producers can stop.
+class BodyWriter {
+public:
+    virtual ~BodyWriter() = default;
+    virtual bool Write(std::string chunk) = 0;
+    virtual void Close() = 0;
+    virtual bool Cancelled() const = 0;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    // When set, the body is produced by this callback after the headers are sent (chunked).
+    // It runs on a worker thread and must call writer.Close() when done.
+    std::function<void(std::shared_ptr<BodyWriter>)> stream;
+
+    void SetHeader(std::string name, std::string value);
+};
+
+}  // namespace oc::net

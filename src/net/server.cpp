@@ -1,0 +1,202 @@
+#include "net/server.h"
+
+// GCC 12 + Boost 1.74: <utility> before Asio (DESIGN.md).
+#include <utility>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/log.h"
+#include "common/text.h"
+
+namespace oc::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+HttpRequest ToRequest(http::request<http::string_body>&& in) {
+    HttpRequest r;
+    r.method = std::string(in.method_string());
+    r.target = std::string(in.target());
+    size_t q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) {
+        r.query_string = r.target.substr(q + 1);
+        r.query = ParseQueryString(r.query_string);
+    }
+    for (const auto& field : in) {
+        r.headers[ToLowerAscii(std::string_view(field.name_string().data(), field.name_string().size()))] =
+            std::string(field.value());
+    }
+    r.body = std::move(in.body());
+    return r;
+}
+
+http::response<http::string_body> ToBeast(HttpResponse&& resp, unsigned version, bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(resp.status), version};
+    out.set(http::field::server, "opencortex");
+    out.set(http::field::content_type, resp.content_type);
+    for (auto& [name, value] : resp.headers) out.set(name, value);
+    out.body() = std::move(resp.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    ServerOptions options;
+    const Router& router;
+    ErrorResponder on_error;
+    AccessLog access_log;
+    asio::io_context ioc;
+    std::unique_ptr<asio::thread_pool> workers;
+    tcp::acceptor acceptor{ioc};
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+    uint16_t bound_port = 0;
+
+    Impl(ServerOptions o, const Router& r, ErrorResponder e)
+        : options(std::move(o)), router(r), on_error(std::move(e)) {}
+
+    HttpResponse Dispatch(HttpRequest& req, const Router::Match& match);
+    asio::awaitable<HttpResponse> Handle(HttpRequest& req);
+    asio::awaitable<void> Session(tcp::socket socket);
+    asio::awaitable<void> Accept();
+};
+
+HttpResponse Server::Impl::Dispatch(HttpRequest& req, const Router::Match& match) {
+    try {
+        return match.route->handler(req);
+    } catch (const std::exception& e) {
+        GetLogger("net")->error("unhandled exception in {} {}: {}", req.method, req.path, e.what());
+    } catch (...) {
+        GetLogger("net")->error("unhandled exception in {} {}", req.method, req.path);
+    }
+    return on_error(500, "Internal error.");
+}
+
+asio::awaitable<HttpResponse> Server::Impl::Handle(HttpRequest& req) {
+    Router::Match match = router.Resolve(req);
+    if (match.status == 404) co_return on_error(404, "Unknown path " + req.path + ".");
+    if (match.status == 405) co_return on_error(405, "Method " + req.method + " is not allowed on " + req.path + ".");
+    if (!match.route->blocking) co_return Dispatch(req, match);
+    co_return co_await asio::co_spawn(
+        workers->get_executor(),
+        [this, &req, match]() -> asio::awaitable<HttpResponse> { co_return Dispatch(req, match); },
+        asio::use_awaitable);
+}
+
+asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(options.max_body_bytes);
+        stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::body_limit) {
+            HttpResponse resp = on_error(413, "Request body exceeds the limit of " +
+                                                  std::to_string(options.max_body_bytes) + " bytes.");
+            auto out = ToBeast(std::move(resp), 11, false);
+            co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+            break;
+        }
+        if (ec) break;  // end of stream, timeout, reset
+        auto start = std::chrono::steady_clock::now();
+        unsigned version = parser.get().version();
+        bool keep_alive = parser.get().keep_alive() && !stopping;
+        HttpRequest req = ToRequest(parser.release());
+        stream.expires_never();
+        HttpResponse resp = co_await Handle(req);
+        int status = resp.status;
+        auto out = ToBeast(std::move(resp), version, keep_alive);
+        stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+        co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+        if (access_log) {
+            auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start).count();
+            access_log(req, status, us);
+        }
+        if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+    for (;;) {
+        beast::error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                             asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            if (stopping || ec == asio::error::operation_aborted) co_return;
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+    }
+}
+
+Server::Server(ServerOptions options, const Router& router, ErrorResponder on_error)
+    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(on_error))) {}
+
+Server::~Server() { Stop(); }
+
+void Server::SetAccessLog(AccessLog log) { impl_->access_log = std::move(log); }
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+Result<uint16_t> Server::Start() {
+    Impl& s = *impl_;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(s.options.host, ec);
+    if (ec) return MakeError(ErrorCode::kInvalidArgument, "invalid --host '" + s.options.host + "'");
+    tcp::endpoint endpoint(address, s.options.port);
+    s.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) s.acceptor.bind(endpoint, ec);
+    if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return MakeError(ErrorCode::kUnavailable, "cannot listen on " + s.options.host + ":" +
+                                                      std::to_string(s.options.port) + ": " + ec.message());
+    }
+    s.bound_port = s.acceptor.local_endpoint().port();
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    int io = s.options.io_threads > 0 ? s.options.io_threads : static_cast<int>(cores);
+    int workers = s.options.worker_threads > 0 ? s.options.worker_threads : std::max(4, static_cast<int>(2 * cores));
+    s.workers = std::make_unique<asio::thread_pool>(workers);
+    asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+    for (int i = 0; i < io; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+    return s.bound_port;
+}
+
+void Server::Stop() {
+    Impl& s = *impl_;
+    if (s.stopping.exchange(true)) return;
+    asio::post(s.ioc, [&s] {
+        beast::error_code ec;
+        s.acceptor.close(ec);
+    });
+    if (s.workers) s.workers->join();
+    s.ioc.stop();
+    for (auto& t : s.threads) t.join();
+    s.threads.clear();
+}
+
+}  // namespace oc::net

@@ -1,0 +1,76 @@
+// Test support: runs the real `cortex` binary (server or CLI) on a temp data dir and talks HTTP
+// to it over loopback with libcurl.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace oc::testing {
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+struct CliResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs `cortex args...` to completion (bounded by timeout_s) and captures its output.
+CliResult RunCortex(const std::vector<std::string>& args, int timeout_s = 60);
+
+class CortexServer {
+public:
+    // Starts `cortex serve --port 0 --data-dir DIR extra...` and waits for "listening on".
+    // Returns nullptr (and prints why) when it did not come up within the deadline.
+    static std::unique_ptr<CortexServer> Start(const std::string& data_dir,
+                                               const std::vector<std::string>& extra = {},
+                                               const std::map<std::string, std::string>& env = {});
+    ~CortexServer();
+
+    const std::string& url() const { return url_; }
+    int port() const { return port_; }
+    // The one-time admin token printed on first start ("" when the data dir was not new).
+    const std::string& admin_token() const { return admin_token_; }
+    std::string Stderr() const;
+    // SIGTERM and wait; returns the exit status.
+    int Stop();
+    // SIGKILL, no cleanup.
+    void Kill9();
+
+private:
+    pid_t pid_ = -1;
+    int port_ = 0;
+    std::string url_;
+    std::string admin_token_;
+    std::string stderr_path_;
+};
+
+struct HttpResult {
+    long status = 0;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+    std::string Header(const std::string& lower_name) const;
+};
+
+// One HTTP request; headers as "Name: value". Bounded to 30 s.
+HttpResult Http(const std::string& method, const std::string& url, const std::string& body = "",
+                const std::vector<std::string>& headers = {});
+
+// Same with "Authorization: Bearer token" and "Content-Type: application/json".
+HttpResult Api(const std::string& method, const std::string& url, const std::string& token,
+               const std::string& body = "");
+
+}  // namespace oc::testing
