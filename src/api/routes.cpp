@@ -2,18 +2,14 @@
 #include "api/agents.h"
 #include "api/api_router.h"
 #include "api/databases.h"
-#ifndef OC_NO_STATEMENTS
 #include "api/statements.h"
-#endif
 
 namespace oc::api {
 
 void RegisterRoutes(ApiRouter& r) {
     RegisterDatabaseRoutes(r);  // /api/v2/databases[/{db}[/schemas[/{schema}]]]
     RegisterAgentRoutes(r);     // /api/v2/databases/{db}/schemas/{schema}/agents[/{name}]
-#ifndef OC_NO_STATEMENTS
     RegisterStatementRoutes(r); // /api/v2/statements[/{handle}[/cancel]]
-#endif
     r.Add("GET", "/healthz", [](RequestContext&) { return StatusResponse("ok"); },
           {.blocking = false, .authenticated = false});
 }

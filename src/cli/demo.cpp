@@ -24,8 +24,8 @@ const char* kDemoTables[] = {
     "SELECT i AS customer_id, "
     "  ['Acme','Globex','Initech','Umbrella','Hooli','Stark','Wayne','Wonka','Tyrell','Cyberdyne'][1 + i % 10] "
     "  || ' ' || ['Corp','Labs','Group','Partners','Systems'][1 + (i // 10) % 5] || ' ' || i AS customer_name, "
-    "  ['North America','Europe','Asia Pacific','Latin America'][1 + hash(i, 'region') % 4] AS region, "
-    "  ['Enterprise','Mid-Market','SMB'][1 + hash(i, 'segment') % 3] AS segment, "
+    "  ['North America','Europe','Asia Pacific','Latin America'][1 + (hash(i, 'region') % 4)::INTEGER] AS region, "
+    "  ['Enterprise','Mid-Market','SMB'][1 + (hash(i, 'segment') % 3)::INTEGER] AS segment, "
     "  DATE '2022-01-01' + (hash(i, 'signup') % 1000)::INTEGER AS signup_date "
     "FROM range(1, 1001) t(i)",
     "CREATE TABLE IF NOT EXISTS \"DEMO\".\"PUBLIC\".\"ORDERS\" AS "
@@ -34,7 +34,7 @@ const char* kDemoTables[] = {
     "  1 + (hash(i, 'prod') % 50)::INTEGER AS product_id, "
     "  DATE '2024-01-01' + (hash(i, 'day') % 700)::INTEGER AS order_date, "
     "  1 + (hash(i, 'qty') % 20)::INTEGER AS quantity, "
-    "  ['completed','completed','completed','shipped','cancelled'][1 + hash(i, 'status') % 5] AS status "
+    "  ['completed','completed','completed','shipped','cancelled'][1 + (hash(i, 'status') % 5)::INTEGER] AS status "
     "FROM range(1, 5001) t(i)",
 };
 

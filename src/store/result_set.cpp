@@ -51,7 +51,7 @@ Json CountColumn(const char* name) {
     return j;
 }
 
-// Appends the cells of one chunk; false once the byte budget is spent.
+// Appends the cells of one chunk; fails once the rendered cells pass max_bytes.
 Status AppendChunk(const std::vector<ColumnRenderer>& columns, duckdb_data_chunk chunk,
                    size_t max_bytes, RenderedResult* out) {
     idx_t size = duckdb_data_chunk_get_size(chunk);

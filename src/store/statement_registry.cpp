@@ -191,6 +191,7 @@ void StatementRegistry::Publish(const std::shared_ptr<Entry>& entry,
         for (RenderedResult& one : *results) {
             auto child = std::make_shared<Entry>();
             child->handle = NewUuid();
+            child->request_id = entry->request_id;
             child->created_on_ms = entry->created_on_ms;
             child->finished_ms = NowMillis();
             child->state = StatementState::kSucceeded;
