@@ -29,7 +29,6 @@ Json DatabaseJson(const DatabaseInfo& d) {
     j["options"] = d.kind == "TRANSIENT" ? "TRANSIENT" : "";
     j["retention_time"] = d.data_retention_time_in_days;
     j["dropped_on"] = nullptr;
-    j["budget"] = nullptr;
     j["data_retention_time_in_days"] = d.data_retention_time_in_days;
     return j;
 }
@@ -49,7 +48,6 @@ Json SchemaJson(const SchemaInfo& s, int retention) {
     j["options"] = s.kind == "TRANSIENT" ? "TRANSIENT" : (s.managed_access ? "MANAGED ACCESS" : "");
     j["retention_time"] = retention;
     j["dropped_on"] = nullptr;
-    j["budget"] = nullptr;
     j["data_retention_time_in_days"] = retention;
     return j;
 }
