@@ -170,15 +170,9 @@ Result<CreateOutcome> Catalog::CreateDatabase(const DatabaseInfo& input, CreateM
     SchemaInfo pub{info.name, "PUBLIC", "PERMANENT", "", info.owner, info.created_on_ms, false};
     if (st) {
         st = store_.Transaction([&](Connection& c) -> Status {
-            OC_ASSIGN_OR_RETURN(auto ins, c.Prepare("INSERT INTO _cortex.databases VALUES (?, ?, ?, ?, ?, ?, ?)"));
-            OC_TRY(ins->Bind(1, info.name));
-            OC_TRY(ins->Bind(2, file_name));
-            OC_TRY(ins->Bind(3, info.kind));
-            OC_TRY(ins->Bind(4, info.comment));
-            OC_TRY(ins->Bind(5, info.owner));
-            OC_TRY(ins->Bind(6, info.created_on_ms));
-            OC_TRY(ins->Bind(7, static_cast<int64_t>(info.data_retention_time_in_days)));
-            OC_TRY(ins->Execute());
+            OC_TRY(c.ExecuteWith("INSERT INTO _cortex.databases VALUES (?, ?, ?, ?, ?, ?, ?)", info.name,
+                                 file_name, info.kind, info.comment, info.owner, info.created_on_ms,
+                                 static_cast<int64_t>(info.data_retention_time_in_days)));
             return InsertSchemaRow(c, pub);
         });
     }
@@ -193,16 +187,8 @@ Result<CreateOutcome> Catalog::CreateDatabase(const DatabaseInfo& input, CreateM
 }
 
 Status Catalog::InsertSchemaRow(Connection& c, const SchemaInfo& s) {
-    OC_ASSIGN_OR_RETURN(auto ins, c.Prepare("INSERT OR REPLACE INTO _cortex.schemas VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    OC_TRY(ins->Bind(1, s.database_name));
-    OC_TRY(ins->Bind(2, s.name));
-    OC_TRY(ins->Bind(3, s.kind));
-    OC_TRY(ins->Bind(4, s.comment));
-    OC_TRY(ins->Bind(5, s.owner));
-    OC_TRY(ins->Bind(6, s.created_on_ms));
-    OC_TRY(ins->BindBool(7, s.managed_access));
-    OC_TRY(ins->Execute());
-    return {};
+    return c.ExecuteWith("INSERT OR REPLACE INTO _cortex.schemas VALUES (?, ?, ?, ?, ?, ?, ?)", s.database_name,
+                         s.name, s.kind, s.comment, s.owner, s.created_on_ms, s.managed_access);
 }
 
 Status Catalog::DropDatabase(const std::string& name, bool if_exists) {
@@ -216,10 +202,7 @@ Status Catalog::DropDatabaseLocked(const std::string& name) {
     OC_TRY(store_.Transaction([&](Connection& c) -> Status {
         for (const char* table : {"databases", "schemas", "agents"}) {
             std::string column = std::string(table) == "databases" ? "name" : "database_name";
-            OC_ASSIGN_OR_RETURN(auto del, c.Prepare(std::string("DELETE FROM _cortex.") + table +
-                                                    " WHERE " + column + " = ?"));
-            OC_TRY(del->Bind(1, name));
-            OC_TRY(del->Execute());
+            OC_TRY(c.ExecuteWith(std::string("DELETE FROM _cortex.") + table + " WHERE " + column + " = ?", name));
         }
         return {};
     }));
@@ -301,10 +284,7 @@ Status Catalog::DropSchemaLocked(const std::string& database, const std::string&
     OC_TRY(store_.Transaction([&](Connection& c) -> Status {
         for (const char* sql : {"DELETE FROM _cortex.schemas WHERE database_name = ? AND name = ?",
                                 "DELETE FROM _cortex.agents WHERE database_name = ? AND schema_name = ?"}) {
-            OC_ASSIGN_OR_RETURN(auto del, c.Prepare(sql));
-            OC_TRY(del->Bind(1, database));
-            OC_TRY(del->Bind(2, name));
-            OC_TRY(del->Execute());
+            OC_TRY(c.ExecuteWith(sql, database, name));
         }
         return {};
     }));

@@ -58,6 +58,19 @@ public:
     Status BindBool(idx_t i, bool v);
     Status BindNull(idx_t i);
     Status BindOpt(idx_t i, const std::optional<std::string>& v) { return v ? Bind(i, *v) : BindNull(i); }
+    Status BindValue(idx_t i, std::string_view v) { return Bind(i, v); }
+    Status BindValue(idx_t i, const std::string& v) { return Bind(i, std::string_view(v)); }
+    Status BindValue(idx_t i, const char* v) { return Bind(i, std::string_view(v)); }
+    Status BindValue(idx_t i, int64_t v) { return Bind(i, v); }
+    Status BindValue(idx_t i, bool v) { return BindBool(i, v); }
+    // Binds args to parameters 1..n in order; stops at the first failure.
+    template <typename... Args>
+    Status BindAll(const Args&... args) {
+        idx_t i = 0;
+        Status st;
+        ((st = st ? BindValue(++i, args) : st), ...);
+        return st;
+    }
     idx_t ParamCount() { return duckdb_nparams(stmt_); }
     Result<std::unique_ptr<QueryResult>> Execute();
     duckdb_prepared_statement raw() { return stmt_; }
@@ -76,6 +89,14 @@ public:
     Status Execute(std::string_view sql);
     Result<std::unique_ptr<QueryResult>> Query(std::string_view sql);
     Result<std::unique_ptr<Prepared>> Prepare(std::string_view sql);
+    // Prepares sql, binds args to ?1..?n and executes it (autocommit unless in a transaction).
+    template <typename... Args>
+    Status ExecuteWith(std::string_view sql, const Args&... args) {
+        OC_ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
+        OC_TRY(stmt->BindAll(args...));
+        OC_ASSIGN_OR_RETURN(auto result, stmt->Execute());
+        return {};
+    }
     // Cancels the running query of this connection; safe from another thread.
     void Interrupt() { duckdb_interrupt(conn_); }
     duckdb_connection raw() { return conn_; }

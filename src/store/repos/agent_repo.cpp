@@ -55,19 +55,11 @@ std::vector<AgentRecord> AgentRepo::List(const std::string& db, const std::strin
 }
 
 Status AgentRepo::Write(const AgentRecord& a, bool replace_row) {
-    OC_TRY(store_.WithWriter([&](Connection& c) -> Status {
-        OC_ASSIGN_OR_RETURN(auto ins, c.Prepare(std::string(replace_row ? "INSERT OR REPLACE" : "INSERT") +
-                                                " INTO _cortex.agents VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-        OC_TRY(ins->Bind(1, a.database_name));
-        OC_TRY(ins->Bind(2, a.schema_name));
-        OC_TRY(ins->Bind(3, a.name));
-        OC_TRY(ins->Bind(4, a.spec));
-        OC_TRY(ins->Bind(5, a.comment));
-        OC_TRY(ins->Bind(6, a.profile));
-        OC_TRY(ins->Bind(7, a.owner));
-        OC_TRY(ins->Bind(8, a.created_on_ms));
-        OC_TRY(ins->Execute());  // autocommit: durable when this returns
-        return {};
+    OC_TRY(store_.WithWriter([&](Connection& c) {
+        return c.ExecuteWith(std::string(replace_row ? "INSERT OR REPLACE" : "INSERT") +
+                                 " INTO _cortex.agents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             a.database_name, a.schema_name, a.name, a.spec, a.comment, a.profile,
+                             a.owner, a.created_on_ms);  // autocommit: durable when this returns
     }));
     std::unique_lock lock(mu_);
     cache_[{a.database_name, a.schema_name, a.name}] = a;
@@ -99,14 +91,9 @@ Status AgentRepo::Update(const AgentRecord& record) {
 Result<bool> AgentRepo::Delete(const std::string& db, const std::string& schema, const std::string& name) {
     std::lock_guard write(write_mu_);
     if (!Get(db, schema, name)) return false;
-    OC_TRY(store_.WithWriter([&](Connection& c) -> Status {
-        OC_ASSIGN_OR_RETURN(auto del, c.Prepare(
-            "DELETE FROM _cortex.agents WHERE database_name = ? AND schema_name = ? AND name = ?"));
-        OC_TRY(del->Bind(1, db));
-        OC_TRY(del->Bind(2, schema));
-        OC_TRY(del->Bind(3, name));
-        OC_TRY(del->Execute());
-        return {};
+    OC_TRY(store_.WithWriter([&](Connection& c) {
+        return c.ExecuteWith("DELETE FROM _cortex.agents WHERE database_name = ? AND schema_name = ? AND name = ?",
+                             db, schema, name);
     }));
     std::unique_lock lock(mu_);
     cache_.erase({db, schema, name});
