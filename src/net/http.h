@@ -44,9 +44,14 @@ struct HttpResponse {
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    // When set, the body is produced by this callback after the headers are sent (chunked).
-    // It runs on a worker thread and must call writer.Close() when done.
+    // When set, the body is streamed (chunked transfer encoding) after the headers are sent.
+    // The callback is invoked once, on a worker thread; it may write and close right away or
+    // keep the writer and write/close later from any thread (e.g. an agent run). Each Write is
+    // flushed to the client as soon as the I/O thread picks it up.
     std::function<void(std::shared_ptr<BodyWriter>)> stream;
+    // While a stream is idle this long, keepalive_chunk is sent (SSE: ": keep-alive\n\n").
+    int keepalive_seconds = 15;
+    std::string keepalive_chunk;
 
     void SetHeader(std::string name, std::string value);
 };

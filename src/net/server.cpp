@@ -4,6 +4,8 @@
 #include <utility>
 
 #include <atomic>
+#include <deque>
+#include <mutex>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -56,6 +58,58 @@ http::response<http::string_body> ToBeast(HttpResponse&& resp, unsigned version,
     return out;
 }
 
+// The BodyWriter of one streamed response: producers append from any thread; the session
+// coroutine (on its strand) drains the queue. A timer cancelled via post() wakes the session.
+class StreamChannel : public BodyWriter, public std::enable_shared_from_this<StreamChannel> {
+public:
+    explicit StreamChannel(asio::any_io_executor executor) : executor_(executor), signal_(executor) {
+        signal_.expires_at(asio::steady_timer::time_point::max());
+    }
+    bool Write(std::string chunk) override {
+        {
+            std::lock_guard lock(mu_);
+            if (cancelled_ || closed_) return false;
+            queue_.push_back(std::move(chunk));
+        }
+        Wake();
+        return true;
+    }
+    void Close() override {
+        {
+            std::lock_guard lock(mu_);
+            closed_ = true;
+        }
+        Wake();
+    }
+    bool Cancelled() const override { return cancelled_; }
+    void Cancel() {
+        cancelled_ = true;
+        Wake();
+    }
+    // Takes everything queued; sets *closed when the producer is done.
+    std::string Drain(bool* closed) {
+        std::lock_guard lock(mu_);
+        std::string out;
+        for (auto& c : queue_) out += c;
+        queue_.clear();
+        *closed = closed_;
+        return out;
+    }
+    asio::steady_timer& signal() { return signal_; }
+
+private:
+    void Wake() {
+        auto self = shared_from_this();
+        asio::post(executor_, [self] { self->signal_.cancel(); });
+    }
+    asio::any_io_executor executor_;
+    asio::steady_timer signal_;
+    std::mutex mu_;
+    std::deque<std::string> queue_;
+    bool closed_ = false;
+    std::atomic<bool> cancelled_{false};
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -76,6 +130,7 @@ struct Server::Impl {
     HttpResponse Dispatch(HttpRequest& req, const Router::Match& match);
     asio::awaitable<HttpResponse> Handle(HttpRequest& req);
     asio::awaitable<void> Session(tcp::socket socket);
+    asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version);
     asio::awaitable<void> Accept();
 };
 
@@ -125,6 +180,12 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         stream.expires_never();
         HttpResponse resp = co_await Handle(req);
         int status = resp.status;
+        if (resp.stream) {
+            bool ok = co_await WriteStream(stream, std::move(resp), version);
+            if (access_log) access_log(req, status, 0);
+            if (!ok) break;
+            continue;
+        }
         auto out = ToBeast(std::move(resp), version, keep_alive);
         stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
         co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
@@ -136,6 +197,60 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// Sends the headers, then chunks as the producer writes them, keep-alives while idle, and the
+// final chunk when the producer closes. Returns false when the connection must be closed.
+asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version) {
+    http::response<http::empty_body> head{static_cast<http::status>(resp.status), version};
+    head.set(http::field::server, "opencortex");
+    head.set(http::field::content_type, resp.content_type);
+    head.set(http::field::cache_control, "no-cache");
+    for (auto& [name, value] : resp.headers) head.set(name, value);
+    head.chunked(true);
+    head.keep_alive(false);
+    beast::error_code ec;
+    http::response_serializer<http::empty_body> serializer{head};
+    stream.expires_never();
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+
+    auto channel = std::make_shared<StreamChannel>(co_await asio::this_coro::executor);
+    auto producer = std::move(resp.stream);
+    asio::post(*workers, [producer, channel] {
+        try {
+            producer(channel);
+        } catch (...) {
+            GetLogger("net")->error("stream producer threw");
+            channel->Close();
+        }
+    });
+    const auto idle = std::chrono::seconds(std::max(1, resp.keepalive_seconds));
+    const bool keepalive = !resp.keepalive_chunk.empty();
+    for (;;) {
+        bool closed = false;
+        std::string data = channel->Drain(&closed);
+        if (data.empty()) {
+            if (closed) break;
+            // Wake-ups are posted to this strand, so none can slip in between Drain and wait.
+            if (keepalive) {
+                channel->signal().expires_after(idle);
+            } else {
+                channel->signal().expires_at(asio::steady_timer::time_point::max());
+            }
+            co_await channel->signal().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || !keepalive) continue;  // woken by the producer: drain again
+            data = resp.keepalive_chunk;     // idle for the whole interval
+        }
+        co_await asio::async_write(stream, http::make_chunk(asio::buffer(data)),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            channel->Cancel();  // the client went away: producers see Write() == false
+            co_return false;
+        }
+    }
+    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
+    co_return false;  // streamed responses close the connection
 }
 
 asio::awaitable<void> Server::Impl::Accept() {

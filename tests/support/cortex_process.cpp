@@ -182,6 +182,11 @@ std::string HttpResult::Header(const std::string& lower_name) const {
 
 HttpResult Http(const std::string& method, const std::string& url, const std::string& body,
                 const std::vector<std::string>& headers) {
+    return HttpWithTimeout(method, url, 30, body, headers);
+}
+
+HttpResult HttpWithTimeout(const std::string& method, const std::string& url, long timeout_s,
+                           const std::string& body, const std::vector<std::string>& headers) {
     HttpResult r;
     CURL* curl = curl_easy_init();
     curl_slist* list = nullptr;
@@ -198,9 +203,10 @@ HttpResult Http(const std::string& method, const std::string& url, const std::st
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK || rc == CURLE_OPERATION_TIMEDOUT) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
     curl_slist_free_all(list);
     curl_easy_cleanup(curl);
     return r;

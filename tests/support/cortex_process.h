@@ -69,6 +69,10 @@ struct HttpResult {
 HttpResult Http(const std::string& method, const std::string& url, const std::string& body = "",
                 const std::vector<std::string>& headers = {});
 
+// Like Http but gives up (hangs up) after timeout_s seconds; returns what arrived until then.
+HttpResult HttpWithTimeout(const std::string& method, const std::string& url, long timeout_s,
+                           const std::string& body = "", const std::vector<std::string>& headers = {});
+
 // Same with "Authorization: Bearer token" and "Content-Type: application/json".
 HttpResult Api(const std::string& method, const std::string& url, const std::string& token,
                const std::string& body = "");
