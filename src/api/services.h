@@ -10,6 +10,9 @@ class SystemStore;
 class Catalog;
 class AgentRepo;
 }  // namespace oc::store
+namespace oc::llm {
+class ModelRegistry;
+}  // namespace oc::llm
 namespace oc::auth {
 class Authenticator;
 class RateLimiter;
@@ -33,6 +36,8 @@ struct Services {
     store::AgentRepo* agents = nullptr;
     auth::Authenticator* authenticator = nullptr;
     auth::RateLimiter* rate_limiter = nullptr;
+    llm::ModelRegistry* models = nullptr;
+    // Further services (runs, threads, feedback, ...) are added below by their modules.
 };
 
 }  // namespace oc::api

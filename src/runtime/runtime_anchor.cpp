@@ -1,0 +1,2 @@
+// Anchors the oc_runtime library until the runtime sources land.
+namespace oc::runtime {}
