@@ -90,15 +90,38 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-declare -A RPS P99 ERRS
-# run_wrk LABEL URL [wrk args...]: warm-up, then the measured run; records RPS, p99 (ms), errors.
+# CPU accounting, to show how much of the machine something else used during a measurement.
+# cpu_total: "busy all" jiffies of the machine (busy = user + nice + system).
+cpu_total() { awk '/^cpu / {print $2 + $3 + $4, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+# pid_cpu PID: utime + stime jiffies of one process (0 once gone).
+pid_cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# children_cpu: user + system jiffies of this shell's reaped children (wrk), from `times`, which
+# must run in this shell (not in a $(...) subshell), hence the file.
+children_cpu() {
+  times >"$WORK/times"
+  awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' \
+    "$WORK/times"
+}
+
+declare -A RPS P99 ERRS OTHER
+SERVER_PID=""
+# run_wrk LABEL URL [wrk args...]: warm-up, then the measured run against $SERVER_PID; records
+# RPS, p99 (ms), errors and OTHER: % of the machine's CPU used by neither the server nor wrk.
 run_wrk() {
   local label=$1 url=$2; shift 2
   local out="$WORK/wrk-$label.txt"
   note "$label: warm-up ${WARMUP}s, then ${DURATION}s ($THREADS threads, $CONNS connections)"
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 10s "$@" "$url" WARM >/dev/null
+  local t0 s0 c0 t1 s1 c1
+  children_cpu >"$WORK/c0"; t0=$(cpu_total); s0=$(pid_cpu "$SERVER_PID"); c0=$(cat "$WORK/c0")
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency "$@" "$url" RUN >"$out"
+  t1=$(cpu_total); s1=$(pid_cpu "$SERVER_PID"); children_cpu >"$WORK/c1"; c1=$(cat "$WORK/c1")
+  OTHER[$label]=$(awk -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v c="$((c1 - c0))" 'BEGIN {
+    split(t0, a, " "); split(t1, b, " "); all = b[2] - a[2]; o = (b[1] - a[1]) - s - c;
+    if (o < 0) o = 0; printf "%.0f", (all > 0 ? 100 * o / all : 0) }')
   sed 's/^/   /' "$out"
+  echo "   CPU used by other processes during the run: ${OTHER[$label]}% of the machine"
   RPS[$label]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   P99[$label]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
   local non2xx sock
@@ -145,7 +168,7 @@ note "load average before: $LOAD_BEFORE (other work on the machine skews every f
 
 # ---------------------------------------------------------------- 1. hello_server (machine limit)
 "$HELLO" 0 >"$WORK/hello.out" 2>&1 &
-HELLO_PID=$!; PIDS+=("$HELLO_PID")
+HELLO_PID=$!; PIDS+=("$HELLO_PID"); SERVER_PID=$HELLO_PID
 wait_for_line "$WORK/hello.out" 'listening on' "$HELLO_PID" || die "hello_server did not start: $(cat "$WORK/hello.out")"
 HELLO_URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/hello.out" | head -1)
 run_wrk hello "$HELLO_URL/api/v2/databases/DEMO/schemas/PUBLIC/agents/SALES_ASSISTANT"
@@ -155,7 +178,7 @@ stop "$HELLO_PID"
 mkdir -p "$WORK/data"
 CORTEX_RATE_LIMIT=100000000 "$CORTEX" serve --host 127.0.0.1 --port 0 --data-dir "$WORK/data" --demo \
   --log-level warn >"$WORK/cortex.out" 2>"$WORK/cortex.err" &
-CORTEX_PID=$!; PIDS+=("$CORTEX_PID")
+CORTEX_PID=$!; PIDS+=("$CORTEX_PID"); SERVER_PID=$CORTEX_PID
 wait_for_line "$WORK/cortex.out" 'listening on' "$CORTEX_PID" \
   || die "cortex did not start: $(cat "$WORK/cortex.out" "$WORK/cortex.err")"
 BASE=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/cortex.out" | head -1)
@@ -223,7 +246,7 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
     JPORT=$(free_port)
     (cd "$WORK" && exec "$ROOT/bench/node_modules/.bin/json-server" --quiet --host 127.0.0.1 \
       --port "$JPORT" "$WORK/db.json" >"$WORK/json-server.out" 2>&1) &
-    JSON_PID=$!; PIDS+=("$JSON_PID")
+    JSON_PID=$!; PIDS+=("$JSON_PID"); SERVER_PID=$JSON_PID
     JURL="http://127.0.0.1:$JPORT"
     for i in $(seq 1 300); do
       curl -sf -o /dev/null "$JURL/agents/SALES_ASSISTANT" && { JSON_OK=1; break; }
@@ -250,24 +273,34 @@ verdict() {  # verdict VALUE OP LIMIT
     if (v == "n/a" || v == "") { print "not measured"; exit }
     ok = (op == ">=") ? (v + 0 >= l + 0) : (v + 0 < l + 0); print ok ? "MET" : "NOT MET" }'
 }
-row() { printf '| %-34s | %12s | %9s | %6s |\n' "$1" "${2:-n/a}" "${3:-n/a}" "${4:-0}"; }
+row() { printf '| %-34s | %12s | %9s | %6s | %9s |\n' "$1" "${2:-n/a}" "${3:-n/a}" "${4:-0}" "${5:--}"; }
 
 echo
 echo "## Results ($(nproc) cores; wrk -t$THREADS -c$CONNS -d${DURATION}s after a ${WARMUP}s warm-up)"
 echo
 echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-34s | %12s | %9s | %6s |\n' "target" "requests/s" "p99 ms" "errors"
-printf '|%s|%s|%s|%s|\n' "------------------------------------" "--------------" "-----------" "--------"
-row "hello_server (machine limit)" "${RPS[hello]:-}" "${P99[hello]:-}" "${ERRS[hello]:-}"
-row "cortex describe" "${RPS[describe]:-}" "${P99[describe]:-}" "${ERRS[describe]:-}"
-row "cortex list (10 agents)" "${RPS[list]:-}" "${P99[list]:-}" "${ERRS[list]:-}"
-row "cortex create (orReplace)" "${RPS[create]:-}" "${P99[create]:-}" "${ERRS[create]:-}"
-row "json-server GET one" "${RPS[json_one]:-}" "${P99[json_one]:-}" "${ERRS[json_one]:-}"
-row "json-server GET list (10)" "${RPS[json_list]:-}" "${P99[json_list]:-}" "${ERRS[json_list]:-}"
+printf '| %-34s | %12s | %9s | %6s | %9s |\n' "target" "requests/s" "p99 ms" "errors" "other CPU"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "--------------" "-----------" "--------" "-----------"
+row "hello_server (machine limit)" "${RPS[hello]:-}" "${P99[hello]:-}" "${ERRS[hello]:-}" "${OTHER[hello]:+${OTHER[hello]}%}"
+row "cortex describe" "${RPS[describe]:-}" "${P99[describe]:-}" "${ERRS[describe]:-}" "${OTHER[describe]:+${OTHER[describe]}%}"
+row "cortex list (10 agents)" "${RPS[list]:-}" "${P99[list]:-}" "${ERRS[list]:-}" "${OTHER[list]:+${OTHER[list]}%}"
+row "cortex create (orReplace)" "${RPS[create]:-}" "${P99[create]:-}" "${ERRS[create]:-}" "${OTHER[create]:+${OTHER[create]}%}"
+row "json-server GET one" "${RPS[json_one]:-}" "${P99[json_one]:-}" "${ERRS[json_one]:-}" "${OTHER[json_one]:+${OTHER[json_one]}%}"
+row "json-server GET list (10)" "${RPS[json_list]:-}" "${P99[json_list]:-}" "${ERRS[json_list]:-}" "${OTHER[json_list]:+${OTHER[json_list]}%}"
 row "DuckDB insert loop, before create" "${DUCK_BEFORE:-}" "-" "-"
 row "DuckDB insert loop, after create" "${DUCK_AFTER:-}" "-" "-"
 row "DuckDB insert loop, mean" "${DUCK_RATE:-}" "-" "-"
+
+busy=""
+for k in hello describe list create json_one json_list; do
+  if [ "${OTHER[$k]:-0}" -gt 10 ]; then busy="$busy $k(${OTHER[$k]}%)"; fi
+done
+if [ -n "$busy" ]; then
+  echo
+  echo "WARNING: other processes used more than 10% of the machine during:$busy;"
+  echo "those figures are skewed (for create, the kernel's journaling threads count as 'other')."
+fi
 
 r1=$(ratio "${RPS[describe]:-}" "${RPS[hello]:-}")
 r2=$(ratio "${RPS[describe]:-}" "${RPS[json_one]:-}")

@@ -47,4 +47,8 @@ fi
 if [ ! -d tests/node/node_modules ] && [ -f tests/node/package.json ]; then
   (cd tests/node && npm install --silent --no-audit --no-fund)
 fi
+# openai npm client for the chat completions conformance test (tests/conformance).
+if [ ! -d tests/conformance/node_modules/openai ] && [ -f tests/conformance/package.json ]; then
+  (cd tests/conformance && npm install --silent --no-audit --no-fund)
+fi
 echo "install-deps: ok"

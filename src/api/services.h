@@ -17,6 +17,21 @@ namespace oc::auth {
 class Authenticator;
 class RateLimiter;
 }  // namespace oc::auth
+namespace oc::store {
+class FeedbackRepo;
+}  // namespace oc::store
+namespace oc::api {
+class LlmPool;
+}  // namespace oc::api
+namespace oc::tools::search {
+class SearchRegistry;
+}  // namespace oc::tools::search
+namespace oc::store {
+class ThreadRepo;
+}  // namespace oc::store
+namespace oc::runtime {
+class AgentRunner;
+}  // namespace oc::runtime
 
 namespace oc::api {
 
@@ -38,6 +53,11 @@ struct Services {
     auth::RateLimiter* rate_limiter = nullptr;
     llm::ModelRegistry* models = nullptr;
     // Further services (runs, threads, feedback, ...) are added below by their modules.
+    LlmPool* llm_pool = nullptr;            // streaming LLM calls (api/llm_pool.h)
+    store::FeedbackRepo* feedback = nullptr;  // agent feedback (store/repos/feedback_repo.h)
+    store::ThreadRepo* threads = nullptr;     // Threads API and runs (store/repos/thread_repo.h)
+    runtime::AgentRunner* runs = nullptr;     // agent runs (runtime/agent_runner.h)
+    tools::search::SearchRegistry* search = nullptr;  // Cortex Search services (tools/search/search_registry.h)
 };
 
 }  // namespace oc::api

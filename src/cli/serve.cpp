@@ -6,15 +6,21 @@
 #include <memory>
 
 #include "api/api_router.h"
+#include "api/llm_pool.h"
 #include "auth/authenticator.h"
 #include "auth/rate_limiter.h"
 #include "cli/demo.h"
 #include "cli/serve_config.h"
 #include "common/log.h"
+#include "llm/model_registry.h"
 #include "net/server.h"
+#include "runtime/agent_runner.h"
 #include "store/catalog.h"
 #include "store/repos/agent_repo.h"
+#include "store/repos/feedback_repo.h"
+#include "store/repos/thread_repo.h"
 #include "store/system_store.h"
+#include "tools/search/search_registry.h"
 
 namespace oc::cli {
 namespace {
@@ -97,6 +103,30 @@ Status Serve(const ServeFlags& flags) {
     services.agents = &agents;
     services.authenticator = authenticator.get();
     services.rate_limiter = &rate_limiter;
+    // LLM endpoints: the model map of cortex.toml (none = the offline model for every name), a
+    // small pool for streamed completions (threads mostly wait on upstream sockets), feedback.
+    std::unique_ptr<llm::ModelRegistry> model_registry;
+    if (services.models == nullptr) {
+        OC_ASSIGN_OR_RETURN(model_registry, llm::ModelRegistry::Load(flags.config_path));
+        services.models = model_registry.get();
+    }
+    api::LlmPool llm_pool(16);
+    services.llm_pool = &llm_pool;
+    store::FeedbackRepo feedback(*store);
+    services.feedback = &feedback;
+    // Agent runs and threads: runs execute on the runner's own pool of run threads.
+    store::ThreadRepo threads(*store);
+    services.threads = &threads;
+    runtime::ToolEnvironment tool_env;
+    tool_env.store = store.get();
+    runtime::AgentRunner runner(&threads, tool_env, runtime::ToolCatalog::WithBuiltins());
+    services.runs = &runner;
+    // Cortex Search services: definitions and indexes (<data_dir>/search), read after the catalog
+    // attached the databases their definitions query.
+    tools::search::SearchRegistry search(*store);
+    OC_TRY(search.Load());
+    catalog.OnDrop([&search](const std::string& db, const std::string* schema) { search.ForgetDropped(db, schema); });
+    services.search = &search;
     net::Router router;
     api::ApiRouter api_router(router, services);
     api::RegisterRoutes(api_router);
@@ -123,6 +153,8 @@ Status Serve(const ServeFlags& flags) {
     sigwait(&stop_signals, &sig);
     GetLogger("cli")->info("signal {} received, shutting down", sig);
     server.Stop();
+    llm_pool.Shutdown();  // its streams write to the server's connections: stop before ~Server
+    runner.Shutdown();    // likewise for agent run streams
     store->Checkpoint();
     return {};
 }

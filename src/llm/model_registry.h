@@ -26,6 +26,7 @@ struct ModelEntry {
     std::string base_url;
     std::string model;
     std::string api_key_env;
+    std::string api_key;  // set by code (tests), not a cortex.toml key; else read from api_key_env
     int timeout_seconds = 120;
     int max_retries = 3;
 };

@@ -29,6 +29,45 @@ const char* kMigrationV1[] = {
     " id VARCHAR PRIMARY KEY, token_hash VARCHAR NOT NULL UNIQUE, user_name VARCHAR NOT NULL,"
     " role VARCHAR NOT NULL, name VARCHAR, created_on BIGINT NOT NULL, expires_at BIGINT,"
     " revoked BOOLEAN NOT NULL DEFAULT false)",
+    // Threads API and agent runs (reference agents-api.md §3.8, §4): one id sequence for
+    // threads and messages keeps every id unique and far below 2^53.
+    "CREATE SEQUENCE IF NOT EXISTS _cortex.thread_ids START 1001",
+    "CREATE TABLE IF NOT EXISTS _cortex.threads ("
+    " thread_id BIGINT PRIMARY KEY, owner VARCHAR NOT NULL, thread_name VARCHAR NOT NULL,"
+    " origin_application VARCHAR NOT NULL, created_on BIGINT NOT NULL, updated_on BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS _cortex.messages ("
+    " message_id BIGINT PRIMARY KEY, thread_id BIGINT NOT NULL, parent_id BIGINT,"
+    " created_on BIGINT NOT NULL, role VARCHAR NOT NULL, message_payload VARCHAR NOT NULL,"
+    " content VARCHAR NOT NULL, request_id VARCHAR NOT NULL, message_type VARCHAR NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS messages_thread ON _cortex.messages (thread_id)",
+    "CREATE TABLE IF NOT EXISTS _cortex.runs ("
+    " run_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, started_on BIGINT NOT NULL,"
+    " ended_on BIGINT)",
+    "CREATE TABLE IF NOT EXISTS _cortex.run_events ("
+    " run_id VARCHAR NOT NULL, seq BIGINT NOT NULL, name VARCHAR NOT NULL, data VARCHAR NOT NULL,"
+    " PRIMARY KEY (run_id, seq))",
+    // Agent feedback (reference agents-api.md §5); categories is a JSON array of strings.
+    "CREATE TABLE IF NOT EXISTS _cortex.feedback ("
+    " id VARCHAR PRIMARY KEY, database_name VARCHAR NOT NULL, schema_name VARCHAR NOT NULL,"
+    " agent_name VARCHAR NOT NULL, user_name VARCHAR NOT NULL, role VARCHAR NOT NULL,"
+    " orig_request_id VARCHAR, positive BOOLEAN NOT NULL, feedback_message VARCHAR,"
+    " categories VARCHAR NOT NULL, thread_id BIGINT, created_on BIGINT NOT NULL)",
+    // Cortex Search services (reference agents-api.md §7.4); spec is the JSON of
+    // tools/search/service_spec.h. Their indexes live in <data_dir>/search.
+    "CREATE TABLE IF NOT EXISTS _cortex.search_services ("
+    " database_name VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+    " spec VARCHAR NOT NULL, owner VARCHAR NOT NULL, created_on BIGINT NOT NULL,"
+    " PRIMARY KEY (database_name, schema_name, name))",
+    // Cortex Analyst (reference agents-api.md §6): semantic views hold a semantic model YAML;
+    // feedback on /cortex/analyst/message answers by request id.
+    "CREATE TABLE IF NOT EXISTS _cortex.semantic_views ("
+    " database_name VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+    " definition VARCHAR NOT NULL, comment VARCHAR, owner VARCHAR NOT NULL, created_on BIGINT NOT NULL,"
+    " PRIMARY KEY (database_name, schema_name, name))",
+    "CREATE TABLE IF NOT EXISTS _cortex.analyst_feedback ("
+    " id VARCHAR PRIMARY KEY, request_id VARCHAR NOT NULL, positive BOOLEAN NOT NULL,"
+    " feedback_message VARCHAR, user_name VARCHAR NOT NULL, role VARCHAR NOT NULL,"
+    " created_on BIGINT NOT NULL)",
 };
 
 }  // namespace

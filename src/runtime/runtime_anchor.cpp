@@ -1,2 +1,0 @@
-// Anchors the oc_runtime library until the runtime sources land.
-namespace oc::runtime {}

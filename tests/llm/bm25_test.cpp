@@ -1,0 +1,41 @@
+// Bm25Index: tokenization and ranking.
+#include "llm/bm25.h"
+
+#include <gtest/gtest.h>
+
+namespace oc::llm {
+namespace {
+
+TEST(Bm25, TokenizeLowerCasesAlnumRuns) {
+    EXPECT_EQ(Bm25Tokenize("Get_Weather(city) in 2024!"),
+              (std::vector<std::string>{"get", "weather", "city", "in", "2024"}));
+    EXPECT_TRUE(Bm25Tokenize(" --- ").empty());
+}
+
+TEST(Bm25, RanksTheMatchingDocumentFirst) {
+    Bm25Index index;
+    index.Add("weather forecast for a city");
+    index.Add("sales revenue by region");
+    const auto scores = index.Score("What is the sales revenue?");
+    ASSERT_EQ(scores.size(), 2u);
+    EXPECT_EQ(scores[0], 0.0);
+    EXPECT_GT(scores[1], 0.0);
+}
+
+TEST(Bm25, RareTermsOutweighCommonOnes) {
+    Bm25Index index;
+    index.Add("report of sales");
+    index.Add("report of weather");
+    index.Add("report of inventory");
+    const auto scores = index.Score("report weather");
+    EXPECT_GT(scores[1], scores[0]);
+    EXPECT_EQ(scores[0], scores[2]);
+}
+
+TEST(Bm25, EmptyIndexScoresNothing) {
+    Bm25Index index;
+    EXPECT_TRUE(index.Score("anything").empty());
+}
+
+}  // namespace
+}  // namespace oc::llm
