@@ -251,7 +251,7 @@ void RegisterRunRoutes(ApiRouter& r) {
     Services& s = r.services();
     r.Add("POST", "/api/v2/databases/{db}/schemas/{schema}/agents/{name}:run", Wrap(s, RunStoredAgent));
     r.Add("POST", "/api/v2/cortex/agent:run", Wrap(s, RunInline));
-    r.Add("GET", "/api/v2/cortex/agent/runs/{run_id}", Wrap(s, Reconnect), {.blocking = false});
+    r.Add("GET", "/api/v2/cortex/agent/runs/{run_id}", Wrap(s, Reconnect));  // may read the journal
     r.Add("POST", "/api/v2/cortex/agent/runs/{run_id}/cancel", Wrap(s, Cancel));
 }
 

@@ -86,15 +86,6 @@ Status Serve(const ServeFlags& flags) {
         std::fprintf(stderr, "created user ADMIN (role ACCOUNTADMIN); admin token, shown once:\n%s\n",
                      admin_token.c_str());
     }
-    std::string demo_token;
-    if (config.demo) {
-        OC_TRY(EnsureDemo(*store, catalog, agents));
-        demo_token = admin_token;
-        if (demo_token.empty()) {
-            OC_ASSIGN_OR_RETURN(auto created, authenticator->CreateToken("ADMIN", "", std::nullopt, "demo"));
-            demo_token = created.secret;
-        }
-    }
 
     api::Services services;
     services.options.max_body_bytes = config.max_body_bytes;
@@ -119,7 +110,8 @@ Status Serve(const ServeFlags& flags) {
     services.threads = &threads;
     runtime::ToolEnvironment tool_env;
     tool_env.store = store.get();
-    runtime::AgentRunner runner(&threads, tool_env, runtime::ToolCatalog::WithBuiltins());
+    runtime::AgentRunner runner(&threads, tool_env, runtime::ToolCatalog::WithBuiltins(),
+                                {.journal_store = store.get()});
     services.runs = &runner;
     // Cortex Search services: definitions and indexes (<data_dir>/search), read after the catalog
     // attached the databases their definitions query.
@@ -127,6 +119,15 @@ Status Serve(const ServeFlags& flags) {
     OC_TRY(search.Load());
     catalog.OnDrop([&search](const std::string& db, const std::string* schema) { search.ForgetDropped(db, schema); });
     services.search = &search;
+    std::string demo_token;
+    if (config.demo) {
+        OC_TRY(EnsureDemo(*store, catalog, agents, search));
+        demo_token = admin_token;
+        if (demo_token.empty()) {
+            OC_ASSIGN_OR_RETURN(auto created, authenticator->CreateToken("ADMIN", "", std::nullopt, "demo"));
+            demo_token = created.secret;
+        }
+    }
     net::Router router;
     api::ApiRouter api_router(router, services);
     api::RegisterRoutes(api_router);

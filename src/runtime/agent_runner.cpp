@@ -152,6 +152,8 @@ void AgentRunner::Execute(Run& run, const AgentRunRequest& request, std::vector<
         return;
     }
     if (run.ids().thread_id != 0 && !result.content.empty()) StoreAnswer(run, request, result.content);
+    GetLogger("runtime")->debug("run {} {}: {} content items, {}+{} tokens", run.id(), RunStatusName(result.status),
+                                result.content.size(), result.usage.input_tokens, result.usage.output_tokens);
     Json final_response = FinalResponse(result, run.ids(), request.model_name);
     run.Append(events::kResponse, final_response);
     run.AppendRaw(events::kDone, "[DONE]");

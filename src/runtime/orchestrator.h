@@ -1,7 +1,6 @@
-// The agent loop of one run: model → tool calls → tool results → model until an answer, with
-// tool_choice, an iteration cap and the spec's budget (seconds, tokens). Emits the content events
-// of reference agents-api.md §3.4-§3.5 through a ResponseBuilder; the caller adds the thread
-// metadata, the final `response` (§3.6) and `done`.
+// The agent loop of one run: model → tools → model until an answer, with tool_choice, an
+// iteration cap and the budget (seconds, tokens); emits the content events of reference
+// agents-api.md §3.4-§3.5. The caller adds thread metadata, the final `response` (§3.6), `done`.
 #pragma once
 
 #include <atomic>

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "runtime/run_journal.h"
 
 namespace oc::runtime {
 namespace {
@@ -12,9 +13,21 @@ namespace {
 constexpr size_t kMaxExpiredIds = 100000;
 constexpr int64_t kSweepEveryMs = 1000;
 
+Error Missing(const std::string& run_id, bool expired) {
+    if (expired) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "Run " + run_id + " has ended and is no longer available.", "", 409);
+    }
+    return MakeError(ErrorCode::kNotFound, "Run " + run_id + " does not exist or not authorized.");
+}
+
 }  // namespace
 
-RunRegistry::RunRegistry(RegistryOptions options) : options_(options), anonymous_(NowMicros()) {}
+RunRegistry::RunRegistry(RegistryOptions options) : options_(options), anonymous_(NowMicros()) {
+    if (options_.journal_store != nullptr) {
+        journal_ = std::make_unique<RunJournal>(*options_.journal_store, options_.retention_ms);
+    }
+}
 
 RunRegistry::~RunRegistry() { Shutdown(); }
 
@@ -37,6 +50,7 @@ void RunRegistry::Shutdown() {
         monitor.swap(monitor_);
     }
     if (monitor.joinable()) monitor.join();
+    if (journal_) journal_->Flush();
 }
 
 void RunRegistry::CancelWhen(const std::shared_ptr<Run>& run, std::function<bool()> gone) {
@@ -70,6 +84,7 @@ Result<std::shared_ptr<Run>> RunRegistry::Create(RunIds ids) {
     }
     auto run = std::make_shared<Run>(ids);
     runs_.emplace(ids.run_id, run);
+    if (journal_) journal_->Track(run);
     return run;
 }
 
@@ -115,15 +130,35 @@ void RunRegistry::Worker() {
 }
 
 Result<std::shared_ptr<Run>> RunRegistry::Find(const std::string& run_id) {
-    std::lock_guard lock(mu_);
-    Sweep();
-    auto it = runs_.find(run_id);
-    if (it != runs_.end()) return it->second;
-    if (expired_.count(run_id) != 0) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         "Run " + run_id + " has ended and is no longer available.", "", 409);
+    {
+        std::lock_guard lock(mu_);
+        Sweep();
+        auto it = runs_.find(run_id);
+        if (it != runs_.end()) return it->second;
+        if (expired_.count(run_id) != 0 || !journal_) return Missing(run_id, expired_.count(run_id) != 0);
     }
-    return MakeError(ErrorCode::kNotFound, "Run " + run_id + " does not exist or not authorized.");
+    return Restore(run_id);
+}
+
+// A finished run read back from the journal (after a restart), kept like any finished run.
+Result<std::shared_ptr<Run>> RunRegistry::Restore(const std::string& run_id) {
+    OC_ASSIGN_OR_RETURN(auto journaled, journal_->Load(run_id));
+    if (!journaled) return Missing(run_id, false);
+    int64_t ended = journaled->ended_on_ms;
+    if (ended != 0 && ended <= NowMillis() - options_.retention_ms) return Missing(run_id, true);
+    auto run = std::make_shared<Run>(journaled->ids);
+    Json final_response, error;
+    for (auto& e : journaled->events) {
+        if (e.name == events::kResponse) final_response = ParseJson(e.data).value_or(Json());
+        if (e.name == events::kError) error = ParseJson(e.data).value_or(Json());
+        run->AppendRaw(e.name, std::move(e.data));
+    }
+    // A run the server stopped during has no end: it is over, as failed.
+    RunStatus status = ended == 0 || journaled->status == RunStatus::kRunning ? RunStatus::kFailed : journaled->status;
+    run->Finish(status, std::move(final_response), std::move(error));
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = runs_.emplace(run_id, run);
+    return it->second;
 }
 
 std::string RunRegistry::NextAnonymousRunId() { return "0-" + std::to_string(anonymous_.fetch_add(1)); }

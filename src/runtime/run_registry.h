@@ -19,7 +19,13 @@
 #include "common/result.h"
 #include "runtime/run.h"
 
+namespace oc::store {
+class SystemStore;
+}  // namespace oc::store
+
 namespace oc::runtime {
+
+class RunJournal;
 
 struct RegistryOptions {
     // Run threads, started on demand up to this many; each executes one run at a time.
@@ -28,6 +34,9 @@ struct RegistryOptions {
     size_t max_queued = 1024;
     // How long a finished run stays replayable.
     int64_t retention_ms = 10 * 60 * 1000;
+    // When set, events are also journaled to _cortex.run_events (run_journal.h), so finished
+    // runs can be replayed after a restart. Must outlive the registry.
+    store::SystemStore* journal_store = nullptr;
 };
 
 class RunRegistry {
@@ -45,6 +54,7 @@ public:
     // is then removed).
     Status Start(const std::shared_ptr<Run>& run, std::function<void(Run&)> body);
     // The run; kNotFound for an unknown id, kFailedPrecondition (HTTP 409) once it expired.
+    // With a journal, a run missing from memory is read back (blocks on DuckDB).
     Result<std::shared_ptr<Run>> Find(const std::string& run_id);
     // Cancels the run once gone() turns true (checked every 100 ms while the run is active): how
     // a client that disconnects while no event is being written still cancels its run.
@@ -62,6 +72,7 @@ private:
     void Worker();
     void Sweep();  // REQUIRES: mu_ held
     void Monitor();
+    Result<std::shared_ptr<Run>> Restore(const std::string& run_id);
 
     RegistryOptions options_;
     mutable std::mutex mu_;
@@ -77,6 +88,7 @@ private:
     std::condition_variable monitor_cv_;
     std::thread monitor_;                               // started by the first CancelWhen
     std::atomic<int64_t> anonymous_;
+    std::unique_ptr<RunJournal> journal_;  // null without journal_store
 };
 
 }  // namespace oc::runtime

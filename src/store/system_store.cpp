@@ -41,8 +41,9 @@ const char* kMigrationV1[] = {
     " content VARCHAR NOT NULL, request_id VARCHAR NOT NULL, message_type VARCHAR NOT NULL)",
     "CREATE INDEX IF NOT EXISTS messages_thread ON _cortex.messages (thread_id)",
     "CREATE TABLE IF NOT EXISTS _cortex.runs ("
-    " run_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, started_on BIGINT NOT NULL,"
-    " ended_on BIGINT)",
+    " run_id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, thread_id BIGINT NOT NULL,"
+    " user_message_id BIGINT NOT NULL, assistant_message_id BIGINT NOT NULL,"
+    " status VARCHAR NOT NULL, started_on BIGINT NOT NULL, ended_on BIGINT)",
     "CREATE TABLE IF NOT EXISTS _cortex.run_events ("
     " run_id VARCHAR NOT NULL, seq BIGINT NOT NULL, name VARCHAR NOT NULL, data VARCHAR NOT NULL,"
     " PRIMARY KEY (run_id, seq))",

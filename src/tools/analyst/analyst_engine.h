@@ -1,7 +1,6 @@
-// One Cortex Analyst turn over a parsed, validated model: the offline generator when the model
-// resolves to the offline provider, else an LLM asked for SQL only (prompt: tables, columns,
-// synonyms, relationships, custom instructions, the most similar verified queries). Either way the
-// SQL is parse-checked in DuckDB and must only read; an LLM gets one repair round.
+// One Cortex Analyst turn over a validated model: the offline generator, or an LLM asked for SQL
+// only (prompt: tables, columns, synonyms, relationships, instructions, similar verified queries).
+// The SQL is parse-checked in DuckDB and must only read; an LLM gets one repair round.
 #pragma once
 
 #include <memory>

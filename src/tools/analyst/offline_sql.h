@@ -1,7 +1,6 @@
-// Text-to-SQL without an LLM: a verified query whose question is similar enough answers first;
-// otherwise metrics, dimensions, time grain/range and filter values recognised from names,
-// synonyms and sample values become one SELECT over the semantic model's CTEs, joined along the
-// declared relationships. Nothing recognised (or an ambiguous metric) → suggestions.
+// Text-to-SQL without an LLM: a similar verified query first; else metrics, dimensions, time and
+// filter values recognised from names, synonyms and sample values become one SELECT joined along
+// the declared relationships. Nothing recognised (or an ambiguous metric) → suggestions.
 #pragma once
 
 #include <string>
