@@ -10,6 +10,7 @@
 #include "auth/authenticator.h"
 #include "auth/rate_limiter.h"
 #include "cli/demo.h"
+#include "runtime/data_tools.h"
 #include "cli/serve_config.h"
 #include "common/log.h"
 #include "llm/model_registry.h"
@@ -108,17 +109,23 @@ Status Serve(const ServeFlags& flags) {
     // Agent runs and threads: runs execute on the runner's own pool of run threads.
     store::ThreadRepo threads(*store);
     services.threads = &threads;
-    runtime::ToolEnvironment tool_env;
-    tool_env.store = store.get();
-    runtime::AgentRunner runner(&threads, tool_env, runtime::ToolCatalog::WithBuiltins(),
-                                {.journal_store = store.get()});
-    services.runs = &runner;
     // Cortex Search services: definitions and indexes (<data_dir>/search), read after the catalog
     // attached the databases their definitions query.
     tools::search::SearchRegistry search(*store);
     OC_TRY(search.Load());
     catalog.OnDrop([&search](const std::string& db, const std::string* schema) { search.ForgetDropped(db, schema); });
     services.search = &search;
+    runtime::ToolEnvironment tool_env;
+    tool_env.store = store.get();
+    runtime::ToolCatalog tool_catalog = runtime::ToolCatalog::WithBuiltins();
+    tool_catalog.Register("cortex_analyst_text_to_sql", runtime::MakeAnalystTool);
+    tool_catalog.Register("cortex_search", [&search](const runtime::ToolSpec& spec, const Json& resource,
+                                                     const runtime::ToolEnvironment&) {
+        return runtime::MakeSearchTool(spec, resource, &search);
+    });
+    runtime::AgentRunner runner(&threads, tool_env, std::move(tool_catalog),
+                                {.journal_store = store.get()});
+    services.runs = &runner;
     std::string demo_token;
     if (config.demo) {
         OC_TRY(EnsureDemo(*store, catalog, agents, search));

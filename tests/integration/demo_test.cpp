@@ -1,0 +1,79 @@
+// The README's main command end to end: the demo agent answers a data question with the Analyst
+// tool (SQL + table) and a policy question with the Search tool, on the offline model.
+#include "fixture.h"
+
+namespace oc::testing {
+namespace {
+
+class DemoAgent : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server_ = CortexServer::Start(dir_.path() + "/data", {"--demo"});
+        ASSERT_NE(server_, nullptr);
+        token_ = server_->admin_token();
+        ASSERT_FALSE(token_.empty());
+    }
+    Json Ask(const std::string& question) {
+        Json body = {{"stream", false},
+                     {"messages", {{{"role", "user"}, {"content", {{{"type", "text"}, {"text", question}}}}}}}};
+        auto r = Api("POST", server_->url() + "/api/v2/databases/DEMO/schemas/PUBLIC/agents/SALES_ASSISTANT:run",
+                     token_, body.dump());
+        EXPECT_EQ(r.status, 200) << r.body;
+        auto j = ParseJson(r.body);
+        return j ? *j : Json();
+    }
+    static const Json* Find(const Json& response, const std::string& type) {
+        for (const auto& item : response["content"]) {
+            if (item["type"] == type) return &item;
+        }
+        return nullptr;
+    }
+
+    TempDir dir_;
+    std::unique_ptr<CortexServer> server_;
+    std::string token_;
+};
+
+TEST_F(DemoAgent, RevenueQuestionRunsAnalystSqlAndReturnsATable) {
+    Json response = Ask("What is the total revenue by region?");
+    const Json* result = Find(response, "tool_result");
+    ASSERT_NE(result, nullptr) << response.dump();
+    EXPECT_EQ((*result)["tool_result"]["status"], "success") << result->dump();
+    EXPECT_EQ((*result)["tool_result"]["type"], "cortex_analyst_text_to_sql");
+    const Json* table = Find(response, "table");
+    ASSERT_NE(table, nullptr) << response.dump();
+    const Json& rs = (*table)["table"]["result_set"];
+    EXPECT_EQ(rs["resultSetMetaData"]["numRows"], 4);  // four regions in the demo data
+    // The revenues add up to the total of the ORDERS table, computed independently here.
+    auto total = Api("POST", server_->url() + "/api/v2/statements", token_,
+                     R"({"statement": "SELECT sum(amount)::VARCHAR FROM orders", "database": "DEMO", "schema": "PUBLIC"})");
+    ASSERT_EQ(total.status, 200) << total.body;
+    double expected = std::stod(Json::parse(total.body)["data"][0][0].get<std::string>());
+    double sum = 0;
+    int revenue_col = -1;
+    for (size_t i = 0; i < rs["resultSetMetaData"]["rowType"].size(); ++i) {
+        if (rs["resultSetMetaData"]["rowType"][i]["type"] == "fixed") revenue_col = static_cast<int>(i);
+    }
+    ASSERT_GE(revenue_col, 0) << rs.dump();
+    for (const auto& row : rs["data"]) sum += std::stod(row[revenue_col].get<std::string>());
+    EXPECT_NEAR(sum, expected, 0.01);
+}
+
+TEST_F(DemoAgent, PolicyQuestionSearchesAndCitesTheRefundPolicy) {
+    Json response = Ask("What is the refund policy?");
+    const Json* result = Find(response, "tool_result");
+    ASSERT_NE(result, nullptr) << response.dump();
+    EXPECT_EQ((*result)["tool_result"]["type"], "cortex_search");
+    EXPECT_EQ((*result)["tool_result"]["status"], "success");
+    const Json& hits = (*result)["tool_result"]["content"][0]["json"]["search_results"];
+    ASSERT_FALSE(hits.empty());
+    ASSERT_TRUE(hits[0].contains("doc_id")) << hits[0].dump();
+    EXPECT_EQ(hits[0]["doc_id"], "POL-1");
+    EXPECT_EQ(hits[0]["doc_title"], "Refund policy");
+    const Json* text = Find(response, "text");
+    ASSERT_NE(text, nullptr);
+    EXPECT_NE((*text)["text"].get<std::string>().find("30 days"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace oc::testing
