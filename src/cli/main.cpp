@@ -1,18 +1,29 @@
 // cortex: one binary for the REST server, the pipeline loader and the coding agent.
 #include <cstdio>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/pipeline_cmd.h"
 #include "cli/serve.h"
 #include "cli/token_cmd.h"
 #include "cli/user_cmd.h"
+#include "code/code_agent.h"
 #include "common/log.h"
 
 namespace {
 constexpr const char* kVersion = "0.1.0";
+
+// argv[1] selects a subcommand (or CLI11's help); anything else is the coding agent's command line.
+bool IsSubcommandOrHelp(const std::string& arg) {
+    for (const char* name : {"serve", "token", "user", "version", "pipeline", "-h", "--help", "--help-all"})
+        if (arg == name) return true;
+    return false;
+}
 }
 
 int main(int argc, char** argv) {
+    if (argc < 2 || !IsSubcommandOrHelp(argv[1])) return oc::code::RunCodeAgent(argc, argv);
     CLI::App app{"opencortex: a self-hosted Cortex platform on DuckDB", "cortex"};
     app.require_subcommand(0, 1);
     int exit_code = 0;
@@ -20,6 +31,7 @@ int main(int argc, char** argv) {
     oc::cli::AddServeCommand(app, exit_code);
     oc::cli::AddTokenCommand(app, exit_code);
     oc::cli::AddUserCommand(app, exit_code);
+    oc::cli::AddPipelineCommand(app, exit_code);
     app.add_subcommand("version", "Print the version")->callback([] { std::printf("cortex %s\n", kVersion); });
     try {
         app.parse(argc, argv);
@@ -29,8 +41,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (app.get_subcommands().empty()) {
-        std::fprintf(stderr, "error: the coding agent mode is not available yet; see `cortex --help`\n");
-        return 2;
+        return oc::code::RunCodeAgent(argc, argv);
     }
     return exit_code;
 }

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "pipeline/json_path.h"
 #include "pipeline/naming.h"
 #include "pipeline/secrets.h"
 
@@ -13,23 +14,39 @@ namespace {
 
 using Keys = std::set<std::string>;
 
-const Keys kTopKeys = {"client", "resource_defaults", "resources", "pipeline_name",
-                       "destination", "dataset_name", "source_name"};
-const Keys kClientKeys = {"base_url", "headers", "auth", "paginator", "session"};
-const Keys kResourceKeys = {
-    "name", "endpoint", "table_name", "primary_key", "merge_key", "write_disposition",
-    "columns", "max_table_nesting", "selected", "schema_contract", "include_from_parent",
-    "processing_steps", "parallelized", "table_format", "file_format", "references",
-    "nested_hints", "parent_table_name"};
-const Keys kEndpointKeys = {"path", "method", "params", "json", "data", "headers", "paginator",
-                            "data_selector", "response_actions", "incremental", "auth"};
-const Keys kIncrementalKeys = {
-    "cursor_path", "initial_value", "end_value", "last_value_func", "row_order",
-    "on_cursor_value_missing", "range_start", "range_end", "lag", "primary_key",
-    "start_param", "end_param", "convert", "type"};
+const Keys kTopKeys = {"client",      "resource_defaults", "resources",  "pipeline_name",
+                       "destination", "dataset_name",      "source_name"};
+const Keys kClientKeys = {"base_url",  "headers", "auth",
+                          "paginator", "session", "requests_per_minute"};
+const Keys kResourceKeys = {"name",
+                            "endpoint",
+                            "table_name",
+                            "primary_key",
+                            "merge_key",
+                            "write_disposition",
+                            "columns",
+                            "max_table_nesting",
+                            "selected",
+                            "schema_contract",
+                            "include_from_parent",
+                            "processing_steps",
+                            "parallelized",
+                            "table_format",
+                            "file_format",
+                            "references",
+                            "nested_hints",
+                            "parent_table_name"};
+const Keys kEndpointKeys = {
+    "path",      "method",        "params",           "json",        "data", "headers",
+    "paginator", "data_selector", "response_actions", "incremental", "auth"};
+const Keys kIncrementalKeys = {"cursor_path",     "initial_value", "end_value",
+                               "last_value_func", "row_order",     "on_cursor_value_missing",
+                               "range_start",     "range_end",     "lag",
+                               "primary_key",     "start_param",   "end_param",
+                               "convert",         "type"};
 const Keys kAuthKeys = {"type", "token", "name", "api_key", "location", "username", "password"};
-const Keys kPaginatorTypes = {"auto", "single_page", "json_link", "header_link", "offset",
-                              "page_number", "cursor", "header_cursor"};
+const Keys kPaginatorTypes = {"auto",   "single_page", "json_link", "header_link",
+                              "offset", "page_number", "cursor",    "header_cursor"};
 
 struct Ctx {
     std::string where;
@@ -63,9 +80,12 @@ Result<std::string> GetString(const Ctx& ctx, const Json& obj, const std::string
 Status CheckPaginator(const Ctx& ctx, const Json& p, const std::string& at) {
     if (p.is_null()) return {};
     std::string type;
-    if (p.is_string()) type = p.get<std::string>();
-    else if (p.is_object() && p.contains("type") && p["type"].is_string()) type = p["type"];
-    else return Bad(ctx, "`" + at + "` must be a paginator name or a mapping with `type`");
+    if (p.is_string())
+        type = p.get<std::string>();
+    else if (p.is_object() && p.contains("type") && p["type"].is_string())
+        type = p["type"];
+    else
+        return Bad(ctx, "`" + at + "` must be a paginator name or a mapping with `type`");
     if (kPaginatorTypes.count(type) == 0) {
         return Bad(ctx, "unknown paginator type `" + type + "` at `" + at +
                             "` (known: auto, single_page, json_link, header_link, offset, "
@@ -94,7 +114,10 @@ Result<AuthConfig> ParseAuth(const Ctx& ctx, const Json& a, const std::string& a
     if (auth.type == "bearer") {
         if (auth.token.empty()) auth.token = Secret(ctx, "token");
         if (auth.token.empty()) auth.token = Secret(ctx, "api_key");
-        if (auth.token.empty()) return Bad(ctx, "missing secret `token` for `" + at + "` (set SOURCES__" + ctx.source_name + "__API_KEY or [sources." + ctx.source_name + "] api_key in .dlt/secrets.toml)");
+        if (auth.token.empty())
+            return Bad(ctx, "missing secret `token` for `" + at + "` (set SOURCES__" +
+                                ctx.source_name + "__API_KEY or [sources." + ctx.source_name +
+                                "] api_key in .dlt/secrets.toml)");
     } else if (auth.type == "api_key") {
         if (auth.api_key.empty()) auth.api_key = Secret(ctx, "api_key");
         if (auth.api_key.empty()) return Bad(ctx, "missing secret `api_key` for `" + at + "`");
@@ -113,13 +136,18 @@ Result<IncrementalConfig> ParseIncremental(const Ctx& ctx, const Json& obj, cons
     IncrementalConfig inc;
     OC_ASSIGN_OR_RETURN(inc.cursor_path, GetString(ctx, obj, "cursor_path", at));
     if (inc.cursor_path.empty()) return Bad(ctx, "`" + at + ".cursor_path` is required");
+    if (auto parsed = ParseJsonPath(inc.cursor_path); !parsed) {
+        return Bad(ctx, "`" + at + ".cursor_path`: " + parsed.error().message);
+    }
     inc.initial_value = obj.value("initial_value", Json());
     inc.end_value = obj.value("end_value", Json());
     OC_ASSIGN_OR_RETURN(inc.last_value_func, GetString(ctx, obj, "last_value_func", at, "max"));
     if (inc.last_value_func != "max" && inc.last_value_func != "min") {
-        return Bad(ctx, "`" + at + ".last_value_func` must be max or min, got " + inc.last_value_func);
+        return Bad(ctx,
+                   "`" + at + ".last_value_func` must be max or min, got " + inc.last_value_func);
     }
-    OC_ASSIGN_OR_RETURN(inc.on_cursor_value_missing, GetString(ctx, obj, "on_cursor_value_missing", at, "raise"));
+    OC_ASSIGN_OR_RETURN(inc.on_cursor_value_missing,
+                        GetString(ctx, obj, "on_cursor_value_missing", at, "raise"));
     OC_ASSIGN_OR_RETURN(inc.range_start, GetString(ctx, obj, "range_start", at, "closed"));
     OC_ASSIGN_OR_RETURN(inc.range_end, GetString(ctx, obj, "range_end", at, "open"));
     OC_ASSIGN_OR_RETURN(inc.start_param, GetString(ctx, obj, "start_param", at));
@@ -143,17 +171,22 @@ Status ResolveSpecialParams(const Ctx& ctx, EndpointConfig& ep, const std::strin
             std::string token = "{" + it.key() + "}";
             size_t pos = ep.path.find(token);
             if (pos == std::string::npos) {
-                return Bad(ctx, "`" + at + ".params." + it.key() + "` is a resolve param not bound in path `" + ep.path + "`");
+                return Bad(ctx, "`" + at + ".params." + it.key() +
+                                    "` is a resolve param not bound in path `" + ep.path + "`");
             }
-            ep.path.replace(pos, token.size(), "{resources." + it->value("resource", "") + "." + it->value("field", "") + "}");
+            ep.path.replace(
+                pos, token.size(),
+                "{resources." + it->value("resource", "") + "." + it->value("field", "") + "}");
         } else if (type == "incremental") {
             Json inc = *it;
             inc.erase("type");
-            OC_ASSIGN_OR_RETURN(IncrementalConfig cfg, ParseIncremental(ctx, inc, at + ".params." + it.key()));
+            OC_ASSIGN_OR_RETURN(IncrementalConfig cfg,
+                                ParseIncremental(ctx, inc, at + ".params." + it.key()));
             cfg.start_param = it.key();
             ep.incremental = cfg;
         } else {
-            return Bad(ctx, "`" + at + ".params." + it.key() + "` has unknown type `" + type + "` (resolve or incremental)");
+            return Bad(ctx, "`" + at + ".params." + it.key() + "` has unknown type `" + type +
+                                "` (resolve or incremental)");
         }
     }
     ep.params = kept;
@@ -178,10 +211,14 @@ Result<EndpointConfig> ParseEndpoint(const Ctx& ctx, const Json& e, const std::s
     OC_TRY(CheckPaginator(ctx, ep.paginator, at + ".paginator"));
     if (obj.contains("data_selector") && !obj["data_selector"].is_null()) {
         OC_ASSIGN_OR_RETURN(std::string sel, GetString(ctx, obj, "data_selector", at));
+        if (auto parsed = ParseJsonPath(sel); !parsed) {
+            return Bad(ctx, "`" + at + ".data_selector`: " + parsed.error().message);
+        }
         ep.data_selector = sel;
     }
     if (obj.contains("incremental") && !obj["incremental"].is_null()) {
-        OC_ASSIGN_OR_RETURN(IncrementalConfig inc, ParseIncremental(ctx, obj["incremental"], at + ".incremental"));
+        OC_ASSIGN_OR_RETURN(IncrementalConfig inc,
+                            ParseIncremental(ctx, obj["incremental"], at + ".incremental"));
         ep.incremental = inc;
     }
     if (obj.contains("auth") && !obj["auth"].is_null()) {
@@ -237,17 +274,20 @@ Result<ResourceConfig> ParseResource(const Ctx& ctx, const Json& raw, const Json
     std::string at = "resources[" + std::to_string(index) + "]";
     Json obj = raw.is_string() ? Json{{"name", raw}} : raw;
     OC_TRY(CheckKeys(ctx, obj, kResourceKeys, at));
-    if (defaults.contains("endpoint")) OC_TRY(CheckKeys(ctx, defaults["endpoint"], kEndpointKeys, "resource_defaults.endpoint"));
+    if (defaults.contains("endpoint"))
+        OC_TRY(CheckKeys(ctx, defaults["endpoint"], kEndpointKeys, "resource_defaults.endpoint"));
     obj = MergeDefaults(defaults, obj);
     ResourceConfig res;
     OC_ASSIGN_OR_RETURN(res.name, GetString(ctx, obj, "name", at));
     if (res.name.empty()) return Bad(ctx, "`" + at + ".name` is required");
     OC_ASSIGN_OR_RETURN(res.table_name, GetString(ctx, obj, "table_name", at));
-    OC_ASSIGN_OR_RETURN(res.endpoint, ParseEndpoint(ctx, obj.value("endpoint", Json()), res.name, at + ".endpoint"));
+    OC_ASSIGN_OR_RETURN(res.endpoint, ParseEndpoint(ctx, obj.value("endpoint", Json()), res.name,
+                                                    at + ".endpoint"));
     if (auto pk = obj.value("primary_key", Json()); pk.is_string()) {
         res.primary_key.push_back(pk);
     } else if (pk.is_array()) {
-        for (const auto& k : pk) res.primary_key.push_back(k.is_string() ? k.get<std::string>() : k.dump());
+        for (const auto& k : pk)
+            res.primary_key.push_back(k.is_string() ? k.get<std::string>() : k.dump());
     }
     Json wd = obj.value("write_disposition", Json("append"));
     if (wd.is_object()) {
@@ -258,9 +298,11 @@ Result<ResourceConfig> ParseResource(const Ctx& ctx, const Json& raw, const Json
     }
     if (res.write_disposition != "append" && res.write_disposition != "replace" &&
         res.write_disposition != "merge") {
-        return Bad(ctx, "`" + at + ".write_disposition` must be append, replace or merge, got " + res.write_disposition);
+        return Bad(ctx, "`" + at + ".write_disposition` must be append, replace or merge, got " +
+                            res.write_disposition);
     }
-    if (auto n = obj.value("max_table_nesting", Json()); n.is_number_integer()) res.max_table_nesting = n;
+    if (auto n = obj.value("max_table_nesting", Json()); n.is_number_integer())
+        res.max_table_nesting = n;
     if (auto s = obj.value("selected", Json()); s.is_boolean()) res.selected = s;
     if (auto inc = obj.value("include_from_parent", Json()); inc.is_array()) {
         for (const auto& f : inc) res.include_from_parent.push_back(f.get<std::string>());
@@ -273,11 +315,13 @@ Status OrderResources(const Ctx& ctx, std::vector<ResourceConfig>& resources) {
     std::vector<ResourceConfig> ordered;
     std::set<std::string> names, placed;
     for (const auto& r : resources) {
-        if (!names.insert(r.name).second) return Bad(ctx, "resource `" + r.name + "` is already defined");
+        if (!names.insert(r.name).second)
+            return Bad(ctx, "resource `" + r.name + "` is already defined");
     }
     for (const auto& r : resources) {
         if (!r.parent.empty() && names.count(r.parent) == 0) {
-            return Bad(ctx, "dependent resource `" + r.name + "` refers to non existing parent resource `" + r.parent + "`");
+            return Bad(ctx, "dependent resource `" + r.name +
+                                "` refers to non existing parent resource `" + r.parent + "`");
         }
     }
     while (ordered.size() < resources.size()) {
@@ -294,18 +338,19 @@ Status OrderResources(const Ctx& ctx, std::vector<ResourceConfig>& resources) {
     return {};
 }
 
-}  // namespace
-
-Result<PipelineConfig> ParsePipelineConfig(const Json& doc, const std::string& where,
-                                           const SecretSources& secrets) {
+Result<PipelineConfig> ParseConfigDoc(const Json& doc, const std::string& where,
+                                      const SecretSources& secrets) {
     Ctx ctx{where, &secrets, "", ""};
     OC_TRY(CheckKeys(ctx, doc, kTopKeys, ""));
     PipelineConfig cfg;
-    OC_ASSIGN_OR_RETURN(cfg.pipeline_name, GetString(ctx, doc, "pipeline_name", "", "rest_api_pipeline"));
+    OC_ASSIGN_OR_RETURN(cfg.pipeline_name,
+                        GetString(ctx, doc, "pipeline_name", "", "rest_api_pipeline"));
     OC_ASSIGN_OR_RETURN(cfg.destination, GetString(ctx, doc, "destination", "", "duckdb"));
-    if (cfg.destination != "duckdb") return Bad(ctx, "destination `" + cfg.destination + "` is not supported (duckdb)");
+    if (cfg.destination != "duckdb")
+        return Bad(ctx, "destination `" + cfg.destination + "` is not supported (duckdb)");
     OC_ASSIGN_OR_RETURN(cfg.source_name, GetString(ctx, doc, "source_name", "", "rest_api"));
-    OC_ASSIGN_OR_RETURN(cfg.dataset_name, GetString(ctx, doc, "dataset_name", "", cfg.pipeline_name + "_dataset"));
+    OC_ASSIGN_OR_RETURN(cfg.dataset_name,
+                        GetString(ctx, doc, "dataset_name", "", cfg.pipeline_name + "_dataset"));
     cfg.dataset_name = NormalizePath(cfg.dataset_name);
     ctx.pipeline_name = cfg.pipeline_name;
     ctx.source_name = cfg.source_name;
@@ -315,11 +360,18 @@ Result<PipelineConfig> ParsePipelineConfig(const Json& doc, const std::string& w
     OC_ASSIGN_OR_RETURN(cfg.client.base_url, GetString(ctx, client, "base_url", "client"));
     if (client.contains("headers") && client["headers"].is_object()) {
         for (auto it = client["headers"].begin(); it != client["headers"].end(); ++it) {
-            cfg.client.headers.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+            cfg.client.headers.emplace_back(it.key(),
+                                            it->is_string() ? it->get<std::string>() : it->dump());
         }
     }
-    OC_ASSIGN_OR_RETURN(cfg.client.auth, ParseAuth(ctx, client.value("auth", Json()), "client.auth"));
+    OC_ASSIGN_OR_RETURN(cfg.client.auth,
+                        ParseAuth(ctx, client.value("auth", Json()), "client.auth"));
     cfg.client.paginator = client.value("paginator", Json());
+    if (auto rpm = client.value("requests_per_minute", Json()); !rpm.is_null()) {
+        if (!rpm.is_number_integer() || rpm.get<int>() < 0)
+            return Bad(ctx, "`client.requests_per_minute` must be a non-negative integer");
+        cfg.client.requests_per_minute = rpm.get<int>();
+    }
     OC_TRY(CheckPaginator(ctx, cfg.client.paginator, "client.paginator"));
     Json defaults = doc.value("resource_defaults", Json::object());
     OC_TRY(CheckKeys(ctx, defaults, kResourceKeys, "resource_defaults"));
@@ -335,12 +387,26 @@ Result<PipelineConfig> ParsePipelineConfig(const Json& doc, const std::string& w
     return cfg;
 }
 
+}  // namespace
+
+Result<PipelineConfig> ParsePipelineConfig(const Json& doc, const std::string& where,
+                                           const SecretSources& secrets) {
+    try {
+        return ParseConfigDoc(doc, where, secrets);
+    } catch (const nlohmann::json::exception& e) {
+        // A value of the wrong JSON type deep in the document (e.g. `selected: "yes"`).
+        return MakeError(ErrorCode::kInvalidArgument,
+                         where + ": a value has the wrong type (" + std::string(e.what()) + ")");
+    }
+}
+
 Result<PipelineConfig> LoadPipelineFile(const std::string& path, const SecretSources& secrets) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return MakeError(ErrorCode::kNotFound, path + ": cannot read pipeline file");
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string ext = path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.') + 1);
+    std::string ext = path.substr(
+        path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.') + 1);
     std::string format = ext == "yml" || ext == "yaml" ? "yaml" : ext;
     OC_ASSIGN_OR_RETURN(Json doc, ParseConfigText(ss.str(), format, path));
     return ParsePipelineConfig(doc, path, secrets);

@@ -65,6 +65,8 @@ struct ClientConfig {
     std::vector<std::pair<std::string, std::string>> headers;
     AuthConfig auth;
     Json paginator;  // null = auto
+    // Cortex extension: client-side request pacing; 0 = unlimited (the Cortex preset uses 1000).
+    int requests_per_minute = 0;
 };
 
 struct PipelineConfig {

@@ -1,9 +1,9 @@
 // YAML and TOML documents become JSON so one validator serves all three formats.
-#include <cstdlib>
-#include <sstream>
-
 #include <toml++/toml.h>
 #include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <sstream>
 
 #include "pipeline/config.h"
 
@@ -20,15 +20,19 @@ Json YamlScalar(const YAML::Node& node) {
     long long i = std::strtoll(s.c_str(), &end, 10);
     if (end != nullptr && *end == '\0' && end != s.c_str()) return i;
     double d = std::strtod(s.c_str(), &end);
-    if (end != nullptr && *end == '\0' && end != s.c_str() && s != "." && s.find_first_of("0123456789") != std::string::npos) return d;
+    if (end != nullptr && *end == '\0' && end != s.c_str() && s != "." &&
+        s.find_first_of("0123456789") != std::string::npos)
+        return d;
     return s;
 }
 
 Json YamlToJson(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined: return nullptr;
-        case YAML::NodeType::Scalar: return YamlScalar(node);
+        case YAML::NodeType::Undefined:
+            return nullptr;
+        case YAML::NodeType::Scalar:
+            return YamlScalar(node);
         case YAML::NodeType::Sequence: {
             Json arr = Json::array();
             for (const auto& item : node) arr.push_back(YamlToJson(item));
@@ -59,9 +63,12 @@ Json TomlToJson(const toml::node& node) {
     if (auto v = node.value_exact<double>()) return *v;
     if (auto v = node.value_exact<bool>()) return *v;
     std::ostringstream os;
-    if (const auto* d = node.as_date_time()) os << *d;
-    else if (const auto* dt = node.as_date()) os << *dt;
-    else if (const auto* tm = node.as_time()) os << *tm;
+    if (const auto* d = node.as_date_time())
+        os << *d;
+    else if (const auto* dt = node.as_date())
+        os << *dt;
+    else if (const auto* tm = node.as_time())
+        os << *tm;
     return os.str();
 }
 
@@ -78,9 +85,9 @@ Result<Json> ParseConfigText(const std::string& text, const std::string& format,
         try {
             return YamlToJson(YAML::Load(text));
         } catch (const YAML::Exception& e) {
-            return MakeError(ErrorCode::kInvalidArgument,
-                             where + ": invalid YAML at line " + std::to_string(e.mark.line + 1) +
-                                 ": " + e.msg);
+            return MakeError(
+                ErrorCode::kInvalidArgument,
+                where + ": invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
         }
     }
     if (format == "toml") {
@@ -93,9 +100,9 @@ Result<Json> ParseConfigText(const std::string& text, const std::string& format,
                                  std::string(e.description()));
         }
     }
-    return MakeError(ErrorCode::kInvalidArgument,
-                     where + ": unknown pipeline file format `" + format +
-                         "` (use .yaml, .yml, .toml or .json)");
+    return MakeError(ErrorCode::kInvalidArgument, where + ": unknown pipeline file format `" +
+                                                      format +
+                                                      "` (use .yaml, .yml, .toml or .json)");
 }
 
 }  // namespace oc::pipeline

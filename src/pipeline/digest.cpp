@@ -1,10 +1,10 @@
 #include "pipeline/digest.h"
 
-#include <random>
-#include <vector>
-
 #include <openssl/evp.h>
 #include <zlib.h>
+
+#include <random>
+#include <vector>
 
 namespace oc::pipeline {
 namespace {

@@ -1,7 +1,9 @@
 #include "pipeline/extract.h"
 
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "pipeline/digest.h"
 #include "pipeline/incremental.h"
@@ -34,7 +36,8 @@ void ApplyAuth(const AuthConfig& auth, std::vector<std::pair<std::string, std::s
             headers.emplace_back(auth.name, auth.api_key);
         }
     } else if (auth.type == "http_basic") {
-        headers.emplace_back("Authorization", "Basic " + Base64(auth.username + ":" + auth.password));
+        headers.emplace_back("Authorization",
+                             "Basic " + Base64(auth.username + ":" + auth.password));
     }
 }
 
@@ -44,12 +47,25 @@ bool LastSegmentHasPlaceholder(const std::string& path) {
     return pos != std::string::npos && (pos + 1 >= last.size() || last[pos + 1] != '{');
 }
 
+// Spaces requests evenly to honour client.requests_per_minute.
+struct Pacer {
+    std::chrono::steady_clock::duration interval{};
+    std::chrono::steady_clock::time_point next{};
+    void Wait() {
+        if (interval.count() == 0) return;
+        auto now = std::chrono::steady_clock::now();
+        if (next > now) std::this_thread::sleep_for(next - now);
+        next = std::max(now, next) + interval;
+    }
+};
+
 struct ChainInput {
     const PipelineConfig* config;
     const ResourceConfig* res;
     const ExtractOptions* options;
     const Json* parent_row;
     const Json* incremental_values;
+    Pacer* pacer;
 };
 
 // Renders the first request of a chain and picks paginator/selector (reference §3.1).
@@ -68,7 +84,8 @@ Status PrepareChain(const ChainInput& in, PageRequest& req, Paginator& pag,
         Json start = in.incremental_values->value("start_value", Json());
         if (!start.is_null()) req.query.emplace_back(ep.incremental->start_param, PyStr(start));
     }
-    if (ep.incremental && !ep.incremental->end_param.empty() && !ep.incremental->end_value.is_null()) {
+    if (ep.incremental && !ep.incremental->end_param.empty() &&
+        !ep.incremental->end_value.is_null()) {
         req.query.emplace_back(ep.incremental->end_param, PyStr(ep.incremental->end_value));
     }
     if (!ep.json.is_null()) {
@@ -88,7 +105,9 @@ Status PrepareChain(const ChainInput& in, PageRequest& req, Paginator& pag,
 
 bool IgnoredByAction(const Json& actions, int status) {
     for (const auto& a : actions) {
-        if (a.is_object() && a.value("status_code", 0) == status && a.value("action", "") == "ignore") return true;
+        if (a.is_object() && a.value("status_code", 0) == status &&
+            a.value("action", "") == "ignore")
+            return true;
     }
     return false;
 }
@@ -98,12 +117,14 @@ Result<net::ClientResponse> SendPage(const ChainInput& in, const PageRequest& re
     cr.method = in.res->endpoint.method;
     cr.url = req.url;
     PageRequest with_auth = req;
-    std::vector<std::pair<std::string, std::string>> headers = {{"User-Agent", "cortex-pipeline/0.1"}, {"Accept", "*/*"}};
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"User-Agent", "cortex-pipeline/0.1"}, {"Accept", "*/*"}};
     for (const auto& h : in.config->client.headers) headers.push_back(h);
     for (auto it = in.res->endpoint.headers.begin(); it != in.res->endpoint.headers.end(); ++it) {
         headers.emplace_back(it.key(), PyStr(*it));
     }
-    ApplyAuth(in.res->endpoint.auth ? *in.res->endpoint.auth : in.config->client.auth, headers, with_auth);
+    ApplyAuth(in.res->endpoint.auth ? *in.res->endpoint.auth : in.config->client.auth, headers,
+              with_auth);
     if (!with_auth.query.empty()) cr.url += "?" + EncodeQuery(with_auth.query);
     if (!req.body.is_null()) {
         cr.body = DumpJson(req.body);
@@ -113,9 +134,11 @@ Result<net::ClientResponse> SendPage(const ChainInput& in, const PageRequest& re
     cr.max_retries = in.options->max_retries;
     cr.initial_backoff_ms = in.options->initial_backoff_ms;
     cr.total_timeout_ms = in.options->total_timeout_ms;
+    in.pacer->Wait();
     auto resp = net::HttpClient::Send(cr);
     if (!resp) {
-        return MakeError(resp.error().code, "resource `" + in.res->name + "`: " + cr.method + " " + req.url + " failed: " + resp.error().message);
+        return MakeError(resp.error().code, "resource `" + in.res->name + "`: " + cr.method + " " +
+                                                req.url + " failed: " + resp.error().message);
     }
     return resp;
 }
@@ -136,12 +159,16 @@ Status RunChain(const ChainInput& in, std::vector<Json>& out, int& requests) {
         ++requests;
         if (resp.status >= 400) {
             if (IgnoredByAction(in.res->endpoint.response_actions, resp.status)) return {};
-            return MakeError(ErrorCode::kUnavailable, "resource `" + in.res->name + "`: " + in.res->endpoint.method + " " + req.url + " returned HTTP " + std::to_string(resp.status));
+            return MakeError(ErrorCode::kUnavailable,
+                             "resource `" + in.res->name + "`: " + in.res->endpoint.method + " " +
+                                 req.url + " returned HTTP " + std::to_string(resp.status));
         }
         Json body;
         if (!resp.body.empty()) {
             auto doc = ParseJson(resp.body);
-            if (!doc) return MakeError(ErrorCode::kInvalidArgument, "resource `" + in.res->name + "`: " + req.url + " did not return JSON");
+            if (!doc)
+                return MakeError(ErrorCode::kInvalidArgument, "resource `" + in.res->name + "`: " +
+                                                                  req.url + " did not return JSON");
             body = std::move(*doc);
         }
         if (!parsed) {
@@ -158,12 +185,15 @@ Status RunChain(const ChainInput& in, std::vector<Json>& out, int& requests) {
     return {};
 }
 
-Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::vector<Json>& rows, size_t from) {
+Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::vector<Json>& rows,
+                       size_t from) {
     for (size_t i = from; i < rows.size(); ++i) {
         if (!rows[i].is_object()) rows[i] = Json{{"value", rows[i]}};
         for (const auto& f : res.include_from_parent) {
             if (!parent_row.contains(f)) {
-                return MakeError(ErrorCode::kInvalidArgument, "resource `" + res.name + "`: include_from_parent field `" + f + "` is missing in the parent row");
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 "resource `" + res.name + "`: include_from_parent field `" + f +
+                                     "` is missing in the parent row");
             }
             rows[i]["_" + res.parent + "_" + f] = parent_row[f];
         }
@@ -171,21 +201,25 @@ Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::v
     return {};
 }
 
-}  // namespace
-
-Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior_source_state,
-                                 const ExtractOptions& options) {
+Result<ExtractOutput> ExtractResources(const PipelineConfig& config, const Json& prior_source_state,
+                                       const ExtractOptions& options) {
     ExtractOutput out;
     out.source_state = prior_source_state.is_object() ? prior_source_state : Json::object();
     std::map<std::string, size_t> index;
+    Pacer pacer;
+    if (config.client.requests_per_minute > 0) {
+        pacer.interval = std::chrono::microseconds(60000000 / config.client.requests_per_minute);
+    }
     for (const auto& res : config.resources) {
         ExtractedResource er;
         er.config = &res;
         std::optional<IncrementalRun> inc;
         if (res.endpoint.incremental) {
-            inc.emplace(*res.endpoint.incremental, res.primary_key, IncrementalState(out.source_state, res.name, res.endpoint.incremental->cursor_path));
+            inc.emplace(*res.endpoint.incremental, res.primary_key,
+                        IncrementalState(out.source_state, res.name,
+                                         res.endpoint.incremental->cursor_path));
         }
-        ChainInput in{&config, &res, &options, nullptr, inc ? &inc->values : nullptr};
+        ChainInput in{&config, &res, &options, nullptr, inc ? &inc->values : nullptr, &pacer};
         std::vector<Json> rows;
         if (res.parent.empty()) {
             OC_TRY(RunChain(in, rows, er.requests));
@@ -201,7 +235,8 @@ Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior
         if (inc) {
             OC_ASSIGN_OR_RETURN(rows, inc->Filter(std::move(rows)));
             if (res.endpoint.incremental->end_value.is_null()) {
-                SetIncrementalState(out.source_state, res.name, res.endpoint.incremental->cursor_path, inc->NewState());
+                SetIncrementalState(out.source_state, res.name,
+                                    res.endpoint.incremental->cursor_path, inc->NewState());
             }
         }
         er.rows = std::move(rows);
@@ -209,6 +244,18 @@ Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior
         out.resources.push_back(std::move(er));
     }
     return out;
+}
+
+}  // namespace
+
+Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior_source_state,
+                                 const ExtractOptions& options) {
+    try {
+        return ExtractResources(config, prior_source_state, options);
+    } catch (const nlohmann::json::exception& e) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         std::string("unexpected JSON value while extracting: ") + e.what());
+    }
 }
 
 }  // namespace oc::pipeline

@@ -24,7 +24,7 @@ struct ExtractOutput {
 };
 
 struct ExtractOptions {
-    int max_retries = 4;       // 5 attempts in all, as dlt
+    int max_retries = 4;  // 5 attempts in all, as dlt
     int initial_backoff_ms = 1000;
     int total_timeout_ms = 60000;
 };

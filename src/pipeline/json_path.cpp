@@ -8,8 +8,8 @@ namespace {
 
 Error PathError(std::string_view text, size_t pos, std::string_view what) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid JSONPath `" + std::string(text) +
-                                                      "` at offset " + std::to_string(pos) +
-                                                      ": " + std::string(what));
+                                                      "` at offset " + std::to_string(pos) + ": " +
+                                                      std::string(what));
 }
 
 bool IsKeyChar(char c) {
@@ -73,9 +73,9 @@ void Walk(const std::vector<JsonPathStep>& steps, size_t at, const Json& node,
     }
 }
 
-constexpr std::array<const char*, 11> kDataKeys = {"data",    "items",    "results", "entries",
-                                                   "records", "rows",     "entities", "payload",
-                                                   "content", "objects",  "values"};
+constexpr std::array<const char*, 11> kDataKeys = {"data",    "items",   "results",  "entries",
+                                                   "records", "rows",    "entities", "payload",
+                                                   "content", "objects", "values"};
 
 void CollectLists(const Json& obj, const std::string& prefix, int depth,
                   std::vector<std::pair<std::string, std::string>>& lists) {
@@ -100,7 +100,8 @@ Result<JsonPath> ParseJsonPath(std::string_view t) {
     while (i < t.size()) {
         char c = t[i];
         if (c == '.') {
-            if (i + 1 < t.size() && t[i + 1] == '.') return PathError(t, i, "`..` is not supported");
+            if (i + 1 < t.size() && t[i + 1] == '.')
+                return PathError(t, i, "`..` is not supported");
             ++i;
             need_key = true;
             continue;
@@ -116,10 +117,12 @@ Result<JsonPath> ParseJsonPath(std::string_view t) {
             need_key = false;
             continue;
         }
-        if (!need_key || !IsKeyChar(c)) return PathError(t, i, std::string("unexpected `") + c + "`");
+        if (!need_key || !IsKeyChar(c))
+            return PathError(t, i, std::string("unexpected `") + c + "`");
         size_t start = i;
         while (i < t.size() && IsKeyChar(t[i])) ++i;
-        path.steps.push_back({JsonPathStep::Kind::kKey, std::string(t.substr(start, i - start)), 0});
+        path.steps.push_back(
+            {JsonPathStep::Kind::kKey, std::string(t.substr(start, i - start)), 0});
         need_key = false;
     }
     if (need_key && !t.empty() && t != "$") return PathError(t, t.size(), "path ends with `.`");

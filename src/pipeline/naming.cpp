@@ -40,12 +40,23 @@ std::string NormalizeIdentifier(std::string_view name) {
     for (size_t i = begin; i < end; ++i) {
         char c = name[i];
         switch (c) {
-            case '+': c = 'x'; break;
-            case '-': c = '_'; break;
-            case '*': c = 'x'; break;
-            case '@': c = 'a'; break;
-            case '|': c = 'l'; break;
-            default: break;
+            case '+':
+                c = 'x';
+                break;
+            case '-':
+                c = '_';
+                break;
+            case '*':
+                c = 'x';
+                break;
+            case '@':
+                c = 'a';
+                break;
+            case '|':
+                c = 'l';
+                break;
+            default:
+                break;
         }
         if (IsWord(c) && static_cast<unsigned char>(c) < 128) {
             s += c;

@@ -31,7 +31,8 @@ std::optional<long long> AsInt(const Json& v) {
     if (v.is_number_float()) return static_cast<long long>(v.get<double>());
     if (v.is_string()) {
         const std::string s = v.get<std::string>();
-        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
         return std::stoll(s);
     }
     return std::nullopt;
@@ -92,7 +93,8 @@ std::string LinkHeaderNext(const std::string& link, const std::string& rel) {
         size_t gt = link.find('>', lt);
         if (gt == std::string::npos) break;
         size_t end = link.find(',', gt);
-        std::string params = link.substr(gt + 1, end == std::string::npos ? std::string::npos : end - gt - 1);
+        std::string params =
+            link.substr(gt + 1, end == std::string::npos ? std::string::npos : end - gt - 1);
         if (params.find("rel=\"" + rel + "\"") != std::string::npos ||
             params.find("rel=" + rel) != std::string::npos) {
             return link.substr(lt + 1, gt - lt - 1);
@@ -136,7 +138,8 @@ Result<Paginator> Paginator::FromConfig(const Json& cfg) {
         p.has_more_path = str("has_more_path", "");
         p.stop_after_empty_page = obj.value("stop_after_empty_page", true);
         if (is_offset) {
-            if (!obj.contains("limit") || !AsInt(obj["limit"])) return PagErr("offset paginator requires `limit`");
+            if (!obj.contains("limit") || !AsInt(obj["limit"]))
+                return PagErr("offset paginator requires `limit`");
             p.limit = *AsInt(obj["limit"]);
             p.offset = AsInt(obj.value("offset", Json(0))).value_or(0);
             p.param = str("offset_param", "offset");
@@ -148,8 +151,11 @@ Result<Paginator> Paginator::FromConfig(const Json& cfg) {
             p.param = str("page_param", "page");
             if (obj.contains("maximum_page")) p.maximum = AsInt(obj["maximum_page"]);
         }
-        if (!p.has_total_path && !p.maximum && p.has_more_path.empty() && !p.stop_after_empty_page) {
-            return PagErr(p.type + " paginator needs total_path, maximum, has_more_path or stop_after_empty_page");
+        if (!p.has_total_path && !p.maximum && p.has_more_path.empty() &&
+            !p.stop_after_empty_page) {
+            return PagErr(
+                p.type +
+                " paginator needs total_path, maximum, has_more_path or stop_after_empty_page");
         }
     } else if (p.type == "cursor") {
         p.path = str("cursor_path", "cursors.next");
@@ -210,8 +216,8 @@ void Paginator::Detect(const net::ClientResponse& resp, const Json& body) {
     type = "single_page";
 }
 
-Result<bool> Paginator::Advance(const net::ClientResponse& resp, const Json& body,
-                                size_t page_rows, PageRequest& req) {
+Result<bool> Paginator::Advance(const net::ClientResponse& resp, const Json& body, size_t page_rows,
+                                PageRequest& req) {
     if (type == "single_page" || type == "auto") return false;
     if (type == "json_link" || type == "header_link") {
         std::string next;
@@ -266,7 +272,8 @@ Result<bool> Paginator::Advance(const net::ClientResponse& resp, const Json& bod
     if (maximum && pos >= *maximum) more = false;
     if (!has_more_path.empty()) {
         const Json* hm = At(body, has_more_path);
-        if (hm == nullptr) return PagErr("has_more_path `" + has_more_path + "` not found in the response");
+        if (hm == nullptr)
+            return PagErr("has_more_path `" + has_more_path + "` not found in the response");
         more = hm->is_string() ? hm->get<std::string>() == "true" : Truthy(*hm);
     }
     if (!more) return false;
@@ -284,11 +291,13 @@ void SplitUrl(const std::string& full, std::string& url,
     auto decode = [](const std::string& s) {
         std::string out;
         for (size_t i = 0; i < s.size(); ++i) {
-            if (s[i] == '+') out += ' ';
+            if (s[i] == '+')
+                out += ' ';
             else if (s[i] == '%' && i + 2 < s.size()) {
                 out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
                 i += 2;
-            } else out += s[i];
+            } else
+                out += s[i];
         }
         return out;
     };

@@ -16,7 +16,9 @@ Result<Json> Lookup(const std::string& expr, const TemplateContext& ctx, const s
         std::string parent = rest.substr(0, dot);
         std::string field = dot == std::string::npos ? "" : rest.substr(dot + 1);
         if (ctx.parent_row == nullptr || parent != ctx.parent_name || field.empty()) {
-            return MakeError(ErrorCode::kInvalidArgument, "Expression `" + expr + "` defined in `" + where + "` refers to a resource that is not this resource's parent");
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "Expression `" + expr + "` defined in `" + where +
+                                 "` refers to a resource that is not this resource's parent");
         }
         OC_ASSIGN_OR_RETURN(JsonPath path, ParseJsonPath(field));
         const Json* v = JsonPathFirst(path, *ctx.parent_row);
@@ -27,13 +29,19 @@ Result<Json> Lookup(const std::string& expr, const TemplateContext& ctx, const s
                     fields += (fields.empty() ? "" : ", ") + std::string("'") + it.key() + "'";
                 }
             }
-            return MakeError(ErrorCode::kInvalidArgument, "Resource expects a field `" + field + "` to be present in the incoming data from resource `" + parent + "` in order to bind it to `" + where + "`. Available parent fields are: [" + fields + "]");
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "Resource expects a field `" + field +
+                                 "` to be present in the incoming data from resource `" + parent +
+                                 "` in order to bind it to `" + where +
+                                 "`. Available parent fields are: [" + fields + "]");
         }
         return *v;
     }
     if (expr.rfind("incremental.", 0) == 0) {
         if (ctx.incremental == nullptr) {
-            return MakeError(ErrorCode::kInvalidArgument, "Expression `" + expr + "` defined in `" + where + "` needs an `incremental` block on the endpoint");
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "Expression `" + expr + "` defined in `" + where +
+                                 "` needs an `incremental` block on the endpoint");
         }
         return ctx.incremental->value(expr.substr(12), Json());
     }
@@ -42,9 +50,15 @@ Result<Json> Lookup(const std::string& expr, const TemplateContext& ctx, const s
         return (*ctx.path_params)[expr];
     }
     if (path_mode) {
-        return MakeError(ErrorCode::kInvalidArgument, "The path '" + where + "' requires a param named '" + expr + "', but it was not found in 'endpoint.params'");
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "The path '" + where + "' requires a param named '" + expr +
+                             "', but it was not found in 'endpoint.params'");
     }
-    return MakeError(ErrorCode::kInvalidArgument, "Expression `" + expr + "` defined in `" + where + "` is not valid. Valid expressions must start with one of: `{'resources', 'incremental'}`. If you need to use literal curly braces in your expression, escape them by doubling them: {{ and }}");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "Expression `" + expr + "` defined in `" + where +
+                         "` is not valid. Valid expressions must start with one of: `{'resources', "
+                         "'incremental'}`. If you need to use literal curly braces in your "
+                         "expression, escape them by doubling them: {{ and }}");
 }
 
 }  // namespace
@@ -79,9 +93,11 @@ Result<std::string> ExpandTemplate(const std::string& text, const TemplateContex
         } else if (c == '{') {
             size_t close = text.find('}', i);
             if (close == std::string::npos) {
-                return MakeError(ErrorCode::kInvalidArgument, "unbalanced `{` in `" + where + "`: " + text);
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 "unbalanced `{` in `" + where + "`: " + text);
             }
-            OC_ASSIGN_OR_RETURN(Json v, Lookup(text.substr(i + 1, close - i - 1), ctx, where, path_mode, used));
+            OC_ASSIGN_OR_RETURN(
+                Json v, Lookup(text.substr(i + 1, close - i - 1), ctx, where, path_mode, used));
             out += PyStr(v);
             i = close;
         } else {
@@ -105,16 +121,19 @@ Result<Json> ExpandJson(const Json& value, const TemplateContext& ctx, const std
         Json out = value.is_object() ? Json::object() : Json::array();
         for (auto it = value.begin(); it != value.end(); ++it) {
             OC_ASSIGN_OR_RETURN(Json v, ExpandJson(*it, ctx, where));
-            if (value.is_object()) out[it.key()] = v;
-            else out.push_back(v);
+            if (value.is_object())
+                out[it.key()] = v;
+            else
+                out.push_back(v);
         }
         return out;
     }
     return value;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> RenderParams(
-    const Json& params, const TemplateContext& ctx, const std::string& where) {
+Result<std::vector<std::pair<std::string, std::string>>> RenderParams(const Json& params,
+                                                                      const TemplateContext& ctx,
+                                                                      const std::string& where) {
     std::vector<std::pair<std::string, std::string>> out;
     for (auto it = params.begin(); it != params.end(); ++it) {
         OC_ASSIGN_OR_RETURN(std::string key, ExpandTemplate(it.key(), ctx, where, false));
@@ -126,7 +145,8 @@ Result<std::vector<std::pair<std::string, std::string>>> RenderParams(
             continue;
         }
         if (it->is_string()) {
-            OC_ASSIGN_OR_RETURN(std::string v, ExpandTemplate(it->get<std::string>(), ctx, where, false));
+            OC_ASSIGN_OR_RETURN(std::string v,
+                                ExpandTemplate(it->get<std::string>(), ctx, where, false));
             if (v == "None" && it->get<std::string>().find('{') != std::string::npos) continue;
             out.emplace_back(key, v);
             continue;
@@ -141,8 +161,10 @@ std::string EncodeQuery(const std::vector<std::pair<std::string, std::string>>& 
         static const char* kHex = "0123456789ABCDEF";
         std::string out;
         for (unsigned char c : s) {
-            if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~') out += static_cast<char>(c);
-            else if (c == ' ') out += '+';
+            if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~')
+                out += static_cast<char>(c);
+            else if (c == ' ')
+                out += '+';
             else {
                 out += '%';
                 out += kHex[c >> 4];

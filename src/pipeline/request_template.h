@@ -12,7 +12,7 @@
 namespace oc::pipeline {
 
 struct TemplateContext {
-    std::string parent_name;        // resource name of the parent, "" when none
+    std::string parent_name;  // resource name of the parent, "" when none
     const Json* parent_row = nullptr;
     const Json* incremental = nullptr;  // {start_value, initial_value, last_value, end_value}
     const Json* path_params = nullptr;  // static params usable as bare `{name}` in the path
@@ -32,8 +32,9 @@ Result<std::string> ExpandTemplate(const std::string& text, const TemplateContex
 Result<Json> ExpandJson(const Json& value, const TemplateContext& ctx, const std::string& where);
 
 // Renders params to query pairs: null omitted, bools True/False, lists repeated.
-Result<std::vector<std::pair<std::string, std::string>>> RenderParams(
-    const Json& params, const TemplateContext& ctx, const std::string& where);
+Result<std::vector<std::pair<std::string, std::string>>> RenderParams(const Json& params,
+                                                                      const TemplateContext& ctx,
+                                                                      const std::string& where);
 
 // application/x-www-form-urlencoded like urllib.quote_plus.
 std::string EncodeQuery(const std::vector<std::pair<std::string, std::string>>& query);

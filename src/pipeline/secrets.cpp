@@ -1,11 +1,11 @@
 #include "pipeline/secrets.h"
 
+#include <toml++/toml.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace oc::pipeline {
 namespace {
@@ -16,8 +16,8 @@ std::string Upper(std::string s) {
 }
 
 std::vector<std::vector<std::string>> KeyPaths(const std::string& pipeline_name,
-                                                const std::string& source_name,
-                                                const std::string& key) {
+                                               const std::string& source_name,
+                                               const std::string& key) {
     std::vector<std::vector<std::string>> base = {
         {"sources", source_name, key}, {"sources", key}, {key}};
     std::vector<std::vector<std::string>> out;

@@ -1,0 +1,76 @@
+// Built-in tools of the coding agent (Read, Write, Edit, Glob, Grep, LS, Bash): their model-facing
+// definitions and implementations. Tools see paths through ToolContext; the permission policy
+// (permissions.h) decides beforehand whether a call may run at all.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/result.h"
+#include "llm/provider.h"
+
+namespace oc::code {
+
+enum class ToolKind { kRead, kEdit, kExecute };
+
+struct ToolContext {
+    std::string workdir;              // absolute; relative paths resolve here, Bash runs here
+    std::vector<std::string> roots;   // workdir + --add-dir entries (absolute)
+    const llm::CancelToken* cancel = nullptr;
+};
+
+struct ToolOutput {
+    std::string text;       // what the model sees (tool_result content)
+    bool is_error = false;
+    Json structured = Json::object();  // the frame's tool_use_result
+};
+
+struct BuiltinTool {
+    std::string name;
+    std::string description;
+    Json input_schema;
+    ToolKind kind = ToolKind::kRead;
+    std::string path_key;  // input key naming the path the tool touches ("" = none)
+    std::function<ToolOutput(const Json& input, const ToolContext& ctx)> run;
+};
+
+// All built-in tools, in the order the init message lists them.
+std::vector<BuiltinTool> MakeBuiltinTools();
+
+// The absolute path a tool call touches ("" when the tool has no path, or for LS/Glob/Grep
+// without one: the workdir). Relative paths resolve against ctx.workdir. The offline model fills
+// string arguments with the whole prompt, so when the value names no existing entry, a
+// whitespace-separated word of it that does name one (after trimming quotes and punctuation) is
+// used instead; Write keeps the value as given.
+std::string ResolveToolPath(const BuiltinTool& tool, const Json& input, const ToolContext& ctx);
+
+// True when path (absolute) is one of roots or below one.
+bool WithinRoots(const std::string& path, const std::vector<std::string>& roots);
+
+// Tool implementations (one file per family).
+BuiltinTool MakeReadTool();
+BuiltinTool MakeWriteTool();
+BuiltinTool MakeEditTool();
+BuiltinTool MakeLsTool();
+BuiltinTool MakeGlobTool();
+BuiltinTool MakeGrepTool();
+BuiltinTool MakeBashTool();
+BuiltinTool MakeMultiEditTool();
+BuiltinTool MakeTodoWriteTool();
+
+// Shared helpers for tool implementations.
+std::string StringArg(const Json& input, const char* key);
+ToolOutput ToolError(std::string message);
+// Replaces old_string (once, or every occurrence); errors when absent or ambiguous.
+Result<std::string> ApplyEdit(const std::string& content, const std::string& old_string,
+                              const std::string& new_string, bool replace_all);
+bool ReadFileText(const std::string& path, std::string* out);
+bool WriteFileText(const std::string& path, const std::string& content);  // creates parents
+
+// Glob → std::regex source: `**/` any directories, `*` and `?` within a segment, `{a,b}`.
+std::string GlobToRegex(const std::string& glob);
+bool GlobMatch(const std::string& glob, const std::string& path);
+
+}  // namespace oc::code

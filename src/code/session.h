@@ -1,0 +1,111 @@
+// One coding-agent conversation: history, model, tools and the turn loop (user message → model →
+// tool_use → permission → tool → tool_result → model … → result). Frames go to a SessionHost;
+// code-agent-protocol.md §3 fixes their shapes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "code/builtin_tool.h"
+#include "code/hooks.h"
+#include "code/permissions.h"
+#include "code/protocol.h"
+#include "common/result.h"
+#include "llm/model_registry.h"
+
+namespace oc::code {
+
+class Transcript;
+
+// What the session needs from its driver (stream-json loop, print mode, terminal).
+class SessionHost {
+public:
+    virtual ~SessionHost() = default;
+    virtual void Emit(const Json& frame) = 0;
+    // True when permission prompts can be routed to the host (--permission-prompt-tool stdio).
+    virtual bool CanAskPermission() const { return false; }
+    // Sends a CLI→SDK control request body (can_use_tool, hook_callback) and blocks for the
+    // host's `response` object. Returns an error when the host answered with an error, stdin
+    // closed, or cancel was set.
+    virtual Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel) {
+        return MakeError(ErrorCode::kUnimplemented, "no control channel");
+    }
+};
+
+struct SessionConfig {
+    std::string session_id;
+    std::string model;                 // name given to ModelRegistry::Resolve ("" = auto)
+    std::optional<std::string> system_prompt;  // none = the default coding-agent prompt
+    std::string append_system_prompt;
+    int max_turns = 0;                 // 0 = unlimited
+    bool include_partial_messages = false;
+    std::string workdir;
+    std::vector<std::string> roots;    // workdir + add dirs
+    std::optional<std::vector<std::string>> tool_names;  // none = every built-in
+    std::string permission_prompt_tool;
+    std::vector<BuiltinTool> extra_tools;     // MCP tools (mcp__<server>__<tool>)
+    Json mcp_servers = Json::array();         // init.mcp_servers
+    Json mcp_status = {{"mcpServers", Json::array()}};  // the mcp_status response
+};
+
+class Session {
+public:
+    Session(SessionConfig config, const llm::ModelRegistry* registry, PermissionPolicy* policy,
+            Transcript* transcript);
+
+    // The system/init frame for the current state.
+    Json InitFrame() const;
+    // Runs one turn for a user message `content` (string or content blocks) and returns the
+    // result summary; the caller emits ResultFrame. Blocks; cancel interrupts it.
+    TurnSummary RunTurn(const Json& content, SessionHost& host, const llm::CancelToken& cancel);
+
+    // Thread-safe setters used by control requests while a turn runs.
+    Status SetModel(const std::string& name);  // "" = default
+    void SetSystemPrompt(std::optional<std::string> prompt, std::string append);
+    void SetHooks(std::vector<HookMatcher> hooks);
+    // Agent names from initialize.agents, reported in system/init.
+    void SetAgents(std::vector<std::string> names);
+    // Appends a user message without running a turn (shouldQuery: false).
+    void AppendUserMessage(const Json& content);
+    void ClearHistory();
+    void SetHistory(std::vector<llm::Message> history);
+
+    const std::string& session_id() const { return config_.session_id; }
+    std::string model() const;
+    std::vector<std::string> ToolNames() const;
+    const Json& McpStatusBody() const { return config_.mcp_status; }
+    Json Agents() const;
+
+private:
+    struct ToolRun {
+        bool interrupted = false;
+        bool stopped = false;  // a hook said continue: false
+        std::string stop_reason;
+    };
+    Json HookInput(const std::string& event) const;
+    ToolRun ExecuteTool(const llm::ToolCall& call, SessionHost& host, const llm::CancelToken& cancel,
+                        TurnSummary* summary);
+    std::vector<llm::Message> RequestMessages() const;
+    void Record(llm::Message message);
+
+    SessionConfig config_;
+    const llm::ModelRegistry* registry_;
+    PermissionPolicy* policy_;
+    Transcript* transcript_;  // may be null (no persistence)
+    std::vector<BuiltinTool> tools_;
+    mutable std::mutex mu_;   // guards config_.model and the system prompt
+    std::vector<llm::Message> history_;
+    std::vector<HookMatcher> hooks_;  // guarded by mu_
+    std::vector<std::string> agents_;  // guarded by mu_
+};
+
+// A message with only a role and text (other fields default).
+llm::Message TextMessage(llm::Role role, std::string text);
+
+// Text of a user message content (string, or the text blocks of an array).
+std::string ContentText(const Json& content);
+
+}  // namespace oc::code

@@ -1,0 +1,253 @@
+// The stream-json reader loop, control request handling and the turn worker.
+#include "code/stream_driver.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace oc::code {
+namespace {
+
+std::atomic<llm::CancelToken*> g_active_cancel{nullptr};
+
+bool ValidMode(const std::string& m) {
+    return m == "default" || m == "acceptEdits" || m == "plan" || m == "bypassPermissions" ||
+           m == "dontAsk";
+}
+
+class StreamDriver : public SessionHost {
+public:
+    StreamDriver(Session& session, PermissionPolicy& policy, const llm::ModelRegistry& registry,
+                 const CodeOptions& options, NdjsonWriter& writer)
+        : session_(session), policy_(policy), registry_(registry), writer_(writer),
+          can_ask_(options.permission_prompt_tool == "stdio"), replay_(options.replay_user_messages) {}
+
+    int Run(std::istream& in) {
+        std::thread worker([this] { Work(); });
+        std::string line;
+        size_t line_number = 0;
+        while (std::getline(in, line)) {
+            ++line_number;
+            HandleLine(line, line_number);
+        }
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            eof_ = true;
+        }
+        cv_.notify_all();
+        worker.join();
+        return last_is_error_ ? 1 : 0;
+    }
+
+    void Emit(const Json& frame) override { writer_.Write(frame); }
+    bool CanAskPermission() const override { return can_ask_; }
+
+    Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel) override {
+        const std::string id = "cli_req_" + NewUuid();
+        std::unique_lock<std::mutex> lock(mu_);
+        if (eof_) return MakeError(ErrorCode::kUnavailable, "stdin is closed; no one can answer");
+        pending_[id] = std::nullopt;
+        lock.unlock();
+        writer_.Write({{"type", "control_request"}, {"request_id", id}, {"request", request}});
+        lock.lock();
+        while (!pending_[id] && !cancel.cancelled() && !eof_)
+            cv_.wait_for(lock, std::chrono::milliseconds(50));
+        std::optional<Result<Json>> answer = std::move(pending_[id]);
+        pending_.erase(id);
+        if (answer) return std::move(*answer);
+        if (cancel.cancelled()) return MakeError(ErrorCode::kCancelled, "the turn was interrupted");
+        return MakeError(ErrorCode::kUnavailable, "stdin closed before the control request was answered");
+    }
+
+private:
+    void InputError(const std::string& message) {
+        GetLogger("code")->warn("{}", message);
+        Emit({{"type", "system"}, {"subtype", "error"}, {"error", message},
+              {"session_id", session_.session_id()}, {"uuid", NewUuid()}});
+    }
+
+    void HandleLine(std::string line, size_t line_number) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) return;
+        Json frame = Json::parse(line, nullptr, false);
+        if (frame.is_discarded() || !frame.is_object()) {
+            InputError("invalid input line " + std::to_string(line_number) +
+                       ": not a JSON object: " + line.substr(0, 200));
+            return;
+        }
+        const std::string type = frame.value("type", "");
+        if (type == "control_request") return HandleControl(frame);
+        if (type == "control_response") return Deliver(frame);
+        if (type == "control_cancel_request" || type == "keep_alive") return;
+        if (type == "user") {
+            if (!frame.contains("message") || !frame["message"].is_object() ||
+                !frame["message"].contains("content")) {
+                InputError("invalid input line " + std::to_string(line_number) +
+                           ": user message without message.content");
+                return;
+            }
+            {
+                std::lock_guard<std::mutex> lock(mu_);
+                queue_.push_back(std::move(frame));
+            }
+            cv_.notify_all();
+            return;
+        }
+        InputError("invalid input line " + std::to_string(line_number) + ": unknown message type '" +
+                   type + "'");
+    }
+
+    void Deliver(const Json& frame) {
+        const Json& r = frame.contains("response") ? frame["response"] : Json();
+        const std::string id = r.is_object() ? r.value("request_id", "") : "";
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return;  // unknown ids are ignored, as the SDKs do
+        if (r.value("subtype", "") == "success")
+            it->second = Result<Json>(r.contains("response") && r["response"].is_object()
+                                          ? r["response"] : Json::object());
+        else
+            it->second = Result<Json>(MakeError(ErrorCode::kPermissionDenied, r.value("error", "error")));
+        cv_.notify_all();
+    }
+
+    void HandleControl(const Json& frame) {
+        const std::string id = frame.contains("request_id") && frame["request_id"].is_string()
+                                   ? frame["request_id"].get<std::string>() : "";
+        const Json& req = frame.contains("request") ? frame["request"] : Json();
+        if (id.empty() || !req.is_object()) {
+            InputError("control_request without request_id or request object");
+            return;
+        }
+        const std::string subtype = req.value("subtype", "");
+        if (subtype == "initialize") return Emit(ControlSuccess(id, Initialize(req)));
+        if (subtype == "interrupt") {
+            Emit(ControlSuccess(id));  // the ack precedes the interrupted turn's result
+            std::lock_guard<std::mutex> lock(mu_);
+            if (current_cancel_) current_cancel_->Cancel();
+            if (req.value("cancel_queued", false)) queue_.clear();
+            cv_.notify_all();
+            return;
+        }
+        if (subtype == "set_permission_mode") {
+            const std::string mode = req.value("mode", "");
+            if (!ValidMode(mode)) return Emit(ControlError(id, "Invalid permission mode: " + mode));
+            policy_.SetMode(mode);
+            return Emit(ControlSuccess(id));
+        }
+        if (subtype == "set_model") {
+            const std::string model = req.contains("model") && req["model"].is_string()
+                                          ? req["model"].get<std::string>() : "";
+            Status s = session_.SetModel(model);
+            return Emit(s ? ControlSuccess(id) : ControlError(id, s.error().message));
+        }
+        if (subtype == "mcp_status") return Emit(ControlSuccess(id, session_.McpStatusBody()));
+        if (subtype == "mcp_message")
+            return Emit(ControlError(id, "SDK MCP server not found: " + req.value("server_name", "")));
+        if (subtype == "stop_task")
+            return Emit(ControlError(id, "No running task with id " + req.value("task_id", "")));
+        Emit(ControlError(id, "Unsupported control request subtype: " + subtype));
+    }
+
+    Json Initialize(const Json& req) {
+        std::optional<std::string> system;
+        if (req.contains("systemPrompt") && req["systemPrompt"].is_array()) {
+            std::string joined;
+            for (const Json& part : req["systemPrompt"])
+                if (part.is_string()) joined += (joined.empty() ? "" : "\n\n") + part.get<std::string>();
+            system = joined;
+        } else if (req.contains("systemPrompt") && req["systemPrompt"].is_string()) {
+            system = req["systemPrompt"].get<std::string>();
+        }
+        session_.SetSystemPrompt(system, req.value("appendSystemPrompt", ""));
+        if (req.contains("hooks")) session_.SetHooks(ParseHooks(req["hooks"]));
+        Json agents = Json::array();
+        if (req.contains("agents") && req["agents"].is_object()) {
+            std::vector<std::string> names;
+            for (auto it = req["agents"].begin(); it != req["agents"].end(); ++it) {
+                names.push_back(it.key());
+                agents.push_back({{"name", it.key()},
+                                  {"description", it.value().is_object() ? it.value().value("description", "") : ""}});
+            }
+            session_.SetAgents(std::move(names));
+        }
+        Json models = Json::array();
+        for (const std::string& name : registry_.Names())
+            models.push_back({{"value", name}, {"displayName", name}, {"description", name}});
+        return {{"commands", Json::array({{{"name", "clear"}, {"description", "Clear the conversation"},
+                                           {"argumentHint", ""}}})},
+                {"agents", agents},
+                {"output_style", "default"},
+                {"available_output_styles", Json::array({"default"})},
+                {"models", models},
+                {"account", Json::object()},
+                {"claude_code_version", kCodeVersion}};
+    }
+
+    void Work() {
+        while (true) {
+            std::unique_lock<std::mutex> lock(mu_);
+            cv_.wait(lock, [this] { return !queue_.empty() || eof_; });
+            if (queue_.empty()) return;
+            Json frame = std::move(queue_.front());
+            queue_.pop_front();
+            if (replay_) {
+                Json echo = frame;
+                echo["session_id"] = session_.session_id();
+                if (!echo.contains("uuid")) echo["uuid"] = NewUuid();
+                Emit(echo);
+            }
+            if (frame.contains("shouldQuery") && frame["shouldQuery"] == false) {
+                session_.AppendUserMessage(frame["message"]["content"]);
+                continue;
+            }
+            auto cancel = std::make_shared<llm::CancelToken>();
+            current_cancel_ = cancel;
+            g_active_cancel = cancel.get();
+            lock.unlock();
+            Emit(session_.InitFrame());
+            const TurnSummary summary = session_.RunTurn(frame["message"]["content"], *this, *cancel);
+            Emit(ResultFrame(session_.session_id(), summary));
+            last_is_error_ = summary.is_error;
+            g_active_cancel = nullptr;
+            lock.lock();
+            current_cancel_.reset();
+        }
+    }
+
+    Session& session_;
+    PermissionPolicy& policy_;
+    const llm::ModelRegistry& registry_;
+    NdjsonWriter& writer_;
+    const bool can_ask_;
+    const bool replay_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Json> queue_;
+    bool eof_ = false;
+    std::shared_ptr<llm::CancelToken> current_cancel_;
+    std::map<std::string, std::optional<Result<Json>>> pending_;
+    std::atomic<bool> last_is_error_{false};
+};
+
+}  // namespace
+
+void SetActiveCancel(llm::CancelToken* token) { g_active_cancel = token; }
+
+void InterruptActiveTurn() {
+    if (llm::CancelToken* token = g_active_cancel.load()) token->Cancel();
+}
+
+int RunStreamJson(Session& session, PermissionPolicy& policy, const llm::ModelRegistry& registry,
+                  const CodeOptions& options, std::istream& in, NdjsonWriter& writer) {
+    StreamDriver driver(session, policy, registry, options, writer);
+    return driver.Run(in);
+}
+
+}  // namespace oc::code

@@ -1,0 +1,332 @@
+#include "pipeline/normalize.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "pipeline/digest.h"
+#include "pipeline/naming.h"
+#include "pipeline/request_template.h"
+
+namespace oc::pipeline {
+namespace {
+
+bool Digits(const std::string& s, size_t pos, size_t n) {
+    if (pos + n > s.size()) return false;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    }
+    return true;
+}
+
+Cell CellFromJson(const Json& v) {
+    Cell c;
+    if (v.is_string()) {
+        c.text = v.get<std::string>();
+        c.type = IsIsoTimestamp(c.text) ? DataType::kTimestamp : DataType::kText;
+    } else if (v.is_boolean()) {
+        c.type = DataType::kBool;
+        c.b = v.get<bool>();
+    } else if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+        c.type = DataType::kDouble;
+        c.d = v.get<double>();
+    } else if (v.is_number_integer()) {
+        c.type = DataType::kBigint;
+        c.i = v.get<int64_t>();
+    } else if (v.is_number_float()) {
+        c.type = DataType::kDouble;
+        c.d = v.get<double>();
+    } else {
+        c.type = DataType::kJson;
+        c.text = DumpJson(v);
+    }
+    return c;
+}
+
+std::string CellText(const Cell& c) {
+    switch (c.type) {
+        case DataType::kBigint:
+            return std::to_string(c.i);
+        case DataType::kDouble:
+            return PyStr(Json(c.d));
+        case DataType::kBool:
+            return c.b ? "True" : "False";
+        default:
+            return c.text;
+    }
+}
+
+// Coerces c into a column of type `to` (reference §7.7); false = needs a variant column.
+bool Coerce(Cell& c, DataType to) {
+    if (c.type == to) return true;
+    switch (to) {
+        case DataType::kText:
+            c.text = CellText(c);
+            break;
+        case DataType::kBigint:
+            if (c.type == DataType::kDouble && std::floor(c.d) == c.d && std::fabs(c.d) < 9e18) {
+                c.i = static_cast<int64_t>(c.d);
+            } else if (c.type == DataType::kText && !c.text.empty() &&
+                       c.text.find_first_not_of("-0123456789") == std::string::npos) {
+                try {
+                    c.i = std::stoll(c.text);
+                } catch (...) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+            break;
+        case DataType::kDouble:
+            if (c.type == DataType::kBigint) {
+                c.d = static_cast<double>(c.i);
+            } else if (c.type == DataType::kText) {
+                char* end = nullptr;
+                c.d = std::strtod(c.text.c_str(), &end);
+                if (c.text.empty() || *end != '\0') return false;
+            } else {
+                return false;
+            }
+            break;
+        case DataType::kBool:
+            if (c.type == DataType::kText) {
+                std::string l;
+                for (char ch : c.text)
+                    l += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                if (l == "yes" || l == "true" || l == "t" || l == "y" || l == "1")
+                    c.b = true;
+                else if (l == "no" || l == "false" || l == "f" || l == "n" || l == "0")
+                    c.b = false;
+                else
+                    return false;
+            } else if (c.type == DataType::kBigint) {
+                c.b = c.i != 0;
+            } else if (c.type == DataType::kDouble) {
+                c.b = c.d != 0;
+            } else {
+                return false;
+            }
+            break;
+        case DataType::kTimestamp:
+        case DataType::kJson:
+            return false;
+    }
+    c.type = to;
+    return true;
+}
+
+}  // namespace
+
+const char* DltTypeName(DataType type) {
+    switch (type) {
+        case DataType::kText:
+            return "text";
+        case DataType::kBigint:
+            return "bigint";
+        case DataType::kDouble:
+            return "double";
+        case DataType::kBool:
+            return "bool";
+        case DataType::kTimestamp:
+            return "timestamp";
+        case DataType::kJson:
+            return "json";
+    }
+    return "text";
+}
+
+const char* DuckDbTypeName(DataType type) {
+    switch (type) {
+        case DataType::kText:
+            return "VARCHAR";
+        case DataType::kBigint:
+            return "BIGINT";
+        case DataType::kDouble:
+            return "DOUBLE";
+        case DataType::kBool:
+            return "BOOLEAN";
+        case DataType::kTimestamp:
+            return "TIMESTAMP WITH TIME ZONE";
+        case DataType::kJson:
+            return "JSON";
+    }
+    return "VARCHAR";
+}
+
+bool IsIsoTimestamp(const std::string& s) {
+    if (!Digits(s, 0, 4) || s.size() < 16 || s[4] != '-' || !Digits(s, 5, 2) || s[7] != '-' ||
+        !Digits(s, 8, 2) || (s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2) || s[13] != ':' ||
+        !Digits(s, 14, 2)) {
+        return false;
+    }
+    size_t p = 16;
+    if (p < s.size() && s[p] == ':') {
+        if (!Digits(s, p + 1, 2)) return false;
+        p += 3;
+        if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
+            ++p;
+            size_t start = p;
+            while (p < s.size() && std::isdigit(static_cast<unsigned char>(s[p]))) ++p;
+            if (p == start) return false;
+        }
+    }
+    if (p == s.size()) return true;
+    if (s[p] == 'Z' || s[p] == 'z') return p + 1 == s.size();
+    if (s[p] != '+' && s[p] != '-') return false;
+    if (!Digits(s, p + 1, 2)) return false;
+    p += 3;
+    if (p == s.size()) return true;
+    if (s[p] == ':') ++p;
+    return Digits(s, p, 2) && p + 2 == s.size();
+}
+
+struct Normalizer::Ctx {
+    const ResourceConfig* res;
+    std::string root;
+    bool root_key;
+};
+
+Table& Normalizer::GetTable(const std::string& name, const std::string& parent,
+                            const std::string& root) {
+    auto it = table_index_.find(name);
+    if (it != table_index_.end()) return tables_[it->second];
+    Table t;
+    t.name = name;
+    t.parent = parent;
+    t.root = root;
+    auto seeded = seeded_.find(name);
+    if (seeded != seeded_.end()) {
+        for (const auto& [col, type] : seeded->second) {
+            t.column_index[col] = t.columns.size();
+            t.columns.push_back({col, type, true});
+        }
+    }
+    table_index_[name] = tables_.size();
+    tables_.push_back(std::move(t));
+    return tables_.back();
+}
+
+const std::string& Normalizer::NormalizedKey(const std::string& key) {
+    auto it = key_cache_.find(key);
+    if (it != key_cache_.end()) return it->second;
+    std::string norm = NormalizePath(key);
+    if (norm.empty()) norm = "_empty";
+    if (key_cache_.size() > 65536) key_cache_.clear();  // data-like keys must not grow it forever
+    return key_cache_.emplace(key, std::move(norm)).first->second;
+}
+
+void Normalizer::SeedColumn(const std::string& table, const std::string& column, DataType type) {
+    seeded_[table][column] = type;
+}
+
+void Normalizer::AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row,
+                         const std::string& name, Cell cell) {
+    auto it = table.column_index.find(name);
+    if (it == table.column_index.end()) {
+        table.column_index[name] = table.columns.size();
+        table.columns.push_back({name, cell.type, true});
+        row.emplace_back(table.columns.size() - 1, std::move(cell));
+        return;
+    }
+    if (Coerce(cell, table.columns[it->second].type)) {
+        row.emplace_back(it->second, std::move(cell));
+        return;
+    }
+    AddCell(table, row, name + "__v_" + DltTypeName(cell.type), std::move(cell));
+}
+
+void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
+                              const std::string& parent, const Json& record, int level,
+                              const std::string& parent_id, int64_t list_idx,
+                              const std::string& root_id) {
+    struct Pending {
+        std::string prefix;
+        const Json* obj;
+        int level;
+    };
+    struct ListRef {
+        std::string name;
+        const Json* list;
+        int level;
+    };
+    std::vector<std::pair<size_t, Cell>> row;
+    std::vector<ListRef> lists;
+    std::vector<Pending> stack;
+    // The table may move in tables_ when children are created: look it up again by index.
+    GetTable(table_name, parent, ctx.root);
+    size_t tindex = table_index_[table_name];
+    auto process = [&](const Pending& p) {
+        for (auto it = p.obj->begin(); it != p.obj->end(); ++it) {
+            const std::string& norm = NormalizedKey(it.key());
+            std::string name = p.prefix.empty() ? norm : p.prefix + "__" + norm;
+            const Json& v = *it;
+            if (v.is_null()) continue;
+            if ((v.is_object() || v.is_array()) && p.level > 0) {
+                if (v.is_object())
+                    stack.push_back({name, &v, p.level - 1});
+                else
+                    lists.push_back({name, &v, p.level - 1});
+                continue;
+            }
+            AddCell(tables_[tindex], row, name, CellFromJson(v));
+        }
+    };
+    Json wrapped;
+    const Json* obj = &record;
+    if (!record.is_object()) {
+        wrapped = Json{{"value", record}};
+        obj = &wrapped;
+    }
+    process({"", obj, level});
+    while (!stack.empty()) {
+        Pending p = stack.back();
+        stack.pop_back();
+        process(p);
+    }
+    const bool is_root = parent.empty();
+    std::string id;
+    if (is_root) {
+        id = record.is_object() && record.contains("_dlt_id") && record["_dlt_id"].is_string()
+                 ? record["_dlt_id"].get<std::string>()
+                 : RandomId();
+        AddCell(tables_[tindex], row, "_dlt_load_id", Cell{DataType::kText, load_id_});
+        AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
+    } else {
+        id = ShakeBase64(parent_id + "_" + table_name + "_" + std::to_string(list_idx), 10);
+        if (ctx.root_key)
+            AddCell(tables_[tindex], row, "_dlt_root_id", Cell{DataType::kText, root_id});
+        AddCell(tables_[tindex], row, "_dlt_parent_id", Cell{DataType::kText, parent_id});
+        Cell idx{DataType::kBigint, "", list_idx};
+        AddCell(tables_[tindex], row, "_dlt_list_idx", idx);
+        AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
+    }
+    tables_[tindex].rows.push_back(std::move(row));
+    const std::string& root = is_root ? id : root_id;
+    for (const auto& l : lists) {
+        std::string child = table_name + "__" + l.name;
+        GetTable(child, table_name, ctx.root);
+        int64_t i = 0;
+        for (const auto& elem : *l.list) {
+            if (elem.is_array()) {
+                Json inner = Json{{"list", elem}};
+                NormalizeRow(ctx, child, table_name, inner, l.level + 1, id, i++, root);
+            } else {
+                NormalizeRow(ctx, child, table_name, elem, l.level, id, i++, root);
+            }
+        }
+    }
+}
+
+void Normalizer::AddResource(const ResourceConfig& resource, const std::vector<Json>& records) {
+    Ctx ctx{&resource,
+            NormalizePath(resource.table_name.empty() ? resource.name : resource.table_name),
+            resource.write_disposition == "merge" && resource.merge_strategy != "scd2"};
+    Table& root = GetTable(ctx.root, "", ctx.root);
+    root.write_disposition = resource.write_disposition;
+    root.primary_key.clear();
+    for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk));
+    for (const auto& record : records) {
+        NormalizeRow(ctx, ctx.root, "", record, resource.max_table_nesting, "", 0, "");
+    }
+}
+
+}  // namespace oc::pipeline

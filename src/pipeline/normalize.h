@@ -1,0 +1,79 @@
+// dlt's relational normalizer (reference pipeline.md §7): snake_case names, nested objects
+// flattened with `__`, lists to nested tables with link columns, type inference and variants.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+#include "pipeline/config.h"
+
+namespace oc::pipeline {
+
+enum class DataType { kText, kBigint, kDouble, kBool, kTimestamp, kJson };
+
+const char* DltTypeName(DataType type);     // text, bigint, double, bool, timestamp, json
+const char* DuckDbTypeName(DataType type);  // VARCHAR, BIGINT, ... TIMESTAMP WITH TIME ZONE
+
+struct Cell {
+    DataType type = DataType::kText;
+    std::string text;  // text, timestamp (ISO text) and json values
+    int64_t i = 0;
+    double d = 0;
+    bool b = false;
+};
+
+struct Column {
+    std::string name;
+    DataType type = DataType::kText;
+    bool nullable = true;
+};
+
+struct Table {
+    std::string name;
+    std::string parent;  // parent table; "" for a root table
+    std::string root;    // root table of the chain
+    std::string write_disposition = "append";
+    std::vector<std::string> primary_key;  // normalized, root tables only
+    std::vector<Column> columns;
+    std::unordered_map<std::string, size_t> column_index;
+    std::vector<std::vector<std::pair<size_t, Cell>>> rows;  // sparse: (column, value)
+};
+
+class Normalizer {
+public:
+    explicit Normalizer(std::string load_id) : load_id_(std::move(load_id)) {}
+
+    // Declares a column the destination already has, so later values coerce into it.
+    void SeedColumn(const std::string& table, const std::string& column, DataType type);
+    // Normalizes one resource's records into its root table and nested tables.
+    void AddResource(const ResourceConfig& resource, const std::vector<Json>& records);
+
+    // Tables in order of first appearance; tables that received no rows are included.
+    std::vector<Table>& tables() { return tables_; }
+
+private:
+    struct Ctx;
+    Table& GetTable(const std::string& name, const std::string& parent, const std::string& root);
+    void AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row, const std::string& name,
+                 Cell cell);
+    void NormalizeRow(const Ctx& ctx, const std::string& table_name, const std::string& parent,
+                      const Json& record, int level, const std::string& parent_id, int64_t list_idx,
+                      const std::string& root_id);
+
+    const std::string& NormalizedKey(const std::string& key);
+
+    std::string load_id_;
+    std::unordered_map<std::string, std::string> key_cache_;  // JSON key → column name part
+    std::vector<Table> tables_;
+    std::unordered_map<std::string, size_t> table_index_;
+    std::unordered_map<std::string, std::unordered_map<std::string, DataType>> seeded_;
+};
+
+// ISO-8601 timestamp with a time part (`2024-01-01T00:00:00Z`, `2021-07-24 10:51`); dates are not.
+bool IsIsoTimestamp(const std::string& s);
+
+}  // namespace oc::pipeline
