@@ -15,7 +15,8 @@
 #      GET one by id and GET the list;
 #   4. duckdb_insert_bench (bench/duckdb_insert_bench.cpp): one thread of autocommit single-row
 #      INSERTs into an agents-shaped table, the peer of create (run right before and right after it).
-# Then prints the ratios against the goals.
+# Then prints the ratios against the goals. Next to each wrk figure it prints "other CPU": the share
+# of the machine used by neither the server nor wrk during the run; above ~10% the figure is skewed.
 #
 # Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (default 3).
 set -euo pipefail
