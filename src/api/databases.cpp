@@ -64,10 +64,7 @@ Result<CatalogBody> ParseCatalogBody(const net::HttpRequest& req) {
     CatalogBody out;
     OC_ASSIGN_OR_RETURN(out.body, ParseJsonBody(req));
     const Json& b = out.body;
-    if (!b.contains("name") || !b["name"].is_string()) {
-        return MakeError(ErrorCode::kInvalidArgument, "name is required and must be a string");
-    }
-    OC_ASSIGN_OR_RETURN(out.name, ParseIdentifier(b["name"].get<std::string>()));
+    OC_ASSIGN_OR_RETURN(out.name, BodyName(b));
     if (b.contains("kind") && !b["kind"].is_null()) {
         std::string kind = b["kind"].is_string() ? b["kind"].get<std::string>() : "";
         if (kind != "PERMANENT" && kind != "TRANSIENT") {

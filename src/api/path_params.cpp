@@ -19,6 +19,14 @@ Result<ObjectPath> ParseObjectPath(const net::HttpRequest& req) {
     return p;
 }
 
+Result<std::string> BodyName(const Json& body) {
+    auto name = body.find("name");
+    if (name == body.end() || !name->is_string()) {
+        return MakeError(ErrorCode::kInvalidArgument, "name is required and must be a string");
+    }
+    return ParseIdentifier(name->get<std::string>());
+}
+
 Result<bool> ParseBoolParam(const net::HttpRequest& req, const std::string& key) {
     if (!req.HasQuery(key)) return false;
     std::string v = req.Query(key);

@@ -16,6 +16,9 @@ struct ObjectPath {
 // Parses the "db", "schema" and "name" captures that the route has; 400 on a bad identifier.
 Result<ObjectPath> ParseObjectPath(const net::HttpRequest& req);
 
+// The body's "name" field as a stored identifier; 400 when absent, not a string or invalid.
+Result<std::string> BodyName(const Json& body);
+
 // Parses ifExists ("true"/"false", any case; absent = false); other values are 400.
 Result<bool> ParseBoolParam(const net::HttpRequest& req, const std::string& key);
 

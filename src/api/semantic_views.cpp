@@ -63,14 +63,10 @@ Result<net::HttpResponse> Create(Services& s, RequestContext& ctx) {
                         store::ParseCreateMode(ctx.req.Query("createMode")));
     OC_TRY(s.catalog->CheckSchemaExists(p.database, p.schema));
     OC_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx.req));
-    auto name = body.find("name");
-    if (name == body.end() || !name->is_string()) {
-        return MakeError(ErrorCode::kInvalidArgument, "name is required and must be a string");
-    }
     store::SemanticViewRecord view;
     view.database_name = p.database;
     view.schema_name = p.schema;
-    OC_ASSIGN_OR_RETURN(view.name, ParseIdentifier(name->get<std::string>()));
+    OC_ASSIGN_OR_RETURN(view.name, BodyName(body));
     OC_ASSIGN_OR_RETURN(view.definition, DefinitionOf(body));
     if (auto c = body.find("comment"); c != body.end() && c->is_string())
         view.comment = c->get<std::string>();

@@ -100,14 +100,10 @@ Result<net::HttpResponse> Create(Services& s, const Stages& stages, RequestConte
                         store::ParseCreateMode(ctx.req.Query("createMode")));
     OC_TRY(s.catalog->CheckSchemaExists(p.database, p.schema));
     OC_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx.req));
-    auto name = body.find("name");
-    if (name == body.end() || !name->is_string()) {
-        return MakeError(ErrorCode::kInvalidArgument, "name is required and must be a string");
-    }
     store::StageInfo info;
     info.database_name = p.database;
     info.schema_name = p.schema;
-    OC_ASSIGN_OR_RETURN(info.name, ParseIdentifier(name->get<std::string>()));
+    OC_ASSIGN_OR_RETURN(info.name, BodyName(body));
     info.owner = ctx.principal.role;
     if (auto k = body.find("kind"); k != body.end() && !k->is_null()) {
         if (!k->is_string() || (*k != "PERMANENT" && *k != "TEMPORARY")) {
