@@ -12,7 +12,7 @@ test -f "$tmp/prefix/lib/cmake/opencortex/opencortexConfig.cmake"
 test -f "$tmp/prefix/lib/pkgconfig/opencortex.pc"
 
 cmake -S "$src/examples" -B "$tmp/examples" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
-cmake --build "$tmp/examples" >/dev/null
+cmake --build "$tmp/examples" --target example_one_shot >/dev/null
 
 cat > "$tmp/pc.cpp" <<'CPP'
 #include <opencortex/opencortex.h>
