@@ -24,6 +24,7 @@ bench: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DOC_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	bash bench/api.sh $(BUILD_DIR)
+	bash bench/agent_runtime.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libboost-system-dev libboost-dev libcurl4-openssl-dev nlohmann-json3-dev libsimdjson-dev
   libexpected-dev libyaml-cpp-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev wrk hyperfine openssl
+  postgresql-15
 )
 
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
@@ -50,5 +51,9 @@ fi
 # openai npm client for the chat completions conformance test (tests/conformance).
 if [ ! -d tests/conformance/node_modules/openai ] && [ -f tests/conformance/package.json ]; then
   (cd tests/conformance && npm install --silent --no-audit --no-fund)
+fi
+# @portkey-ai/gateway, the chat-completions proxy peer of bench/agent_runtime.sh (bench/package.json).
+if [ ! -d bench/node_modules/@portkey-ai/gateway ] && [ -f bench/package.json ]; then
+  (cd bench && npm install --silent --no-audit --no-fund)
 fi
 echo "install-deps: ok"

@@ -4,6 +4,7 @@
 #include "api/api_router.h"
 #include "api/databases.h"
 #include "api/feedback.h"
+#include "api/pipelines.h"
 #include "api/llm_routes.h"
 #include "api/search_services.h"
 #include "api/semantic_views.h"
@@ -26,6 +27,7 @@ void RegisterRoutes(ApiRouter& r) {
     RegisterStageRoutes(r);     // …/stages[/{name}[/files[/{path}]]]
     RegisterSemanticViewRoutes(r);  // …/semantic-views[/{name}]
     RegisterAnalystRoutes(r);   // /api/v2/cortex/analyst/{message, feedback}
+    RegisterPipelineRoutes(r);  // /api/v2/pipelines/{name}:run
     r.Add("GET", "/healthz", [](RequestContext&) { return StatusResponse("ok"); },
           {.blocking = false, .authenticated = false});
 }

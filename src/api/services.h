@@ -42,6 +42,8 @@ struct ApiOptions {
     size_t rows_per_partition = 10000;
     // SQL API: how long a synchronous POST waits before answering 202.
     int64_t sync_wait_ms = 45000;
+    // The address the server listens on (pipelines accept resolved secrets only on loopback).
+    std::string bind_host = "127.0.0.1";
 };
 
 struct Services {

@@ -14,7 +14,8 @@ namespace oc::cli {
 namespace {
 
 // Deterministic generated data: values derive from the row number through hash(), so every
-// machine builds the same tables.
+// machine builds the same tables. Order dates cover the two years before the demo was created,
+// so relative questions ("last quarter") always find orders.
 const char* kDemoTables[] = {
     "CREATE TABLE IF NOT EXISTS \"DEMO\".\"PUBLIC\".\"PRODUCTS\" AS "
     "SELECT i AS product_id, "
@@ -36,7 +37,7 @@ const char* kDemoTables[] = {
     "SELECT i AS order_id, "
     "  1 + (hash(i, 'cust') % 1000)::INTEGER AS customer_id, "
     "  1 + (hash(i, 'prod') % 50)::INTEGER AS product_id, "
-    "  DATE '2024-01-01' + (hash(i, 'day') % 700)::INTEGER AS order_date, "
+    "  CURRENT_DATE - 730 + (hash(i, 'day') % 730)::INTEGER AS order_date, "
     "  1 + (hash(i, 'qty') % 20)::INTEGER AS quantity, "
     "  ['completed','completed','completed','shipped','cancelled'][1 + (hash(i, 'status') % 5)::INTEGER] AS status "
     "FROM range(1, 5001) t(i)) o JOIN \"DEMO\".\"PUBLIC\".\"PRODUCTS\" p USING (product_id) "
@@ -151,7 +152,7 @@ const char* kDemoAgentSpec = R"({
   "orchestration": {"budget": {"seconds": 30, "tokens": 16000}},
   "tools": [
     {"tool_spec": {"type": "cortex_analyst_text_to_sql", "name": "sales_analyst",
-                   "description": "Revenue, orders, customers and products of the DEMO database"}},
+                   "description": "Revenue, orders, customers and products of the DEMO database, by region, segment, category and period: month, quarter or year"}},
     {"tool_spec": {"type": "cortex_search", "name": "policy_search",
                    "description": "Company policies: refunds, shipping, warranty, discounts, cancellation"}}
   ],

@@ -6,6 +6,7 @@
 
 #include "cli/pipeline_cmd.h"
 #include "cli/serve.h"
+#include "cli/stage_cmd.h"
 #include "cli/token_cmd.h"
 #include "cli/user_cmd.h"
 #include "code/code_agent.h"
@@ -16,7 +17,7 @@ constexpr const char* kVersion = "0.1.0";
 
 // argv[1] selects a subcommand (or CLI11's help); anything else is the coding agent's command line.
 bool IsSubcommandOrHelp(const std::string& arg) {
-    for (const char* name : {"serve", "token", "user", "version", "pipeline", "-h", "--help", "--help-all"})
+    for (const char* name : {"serve", "token", "user", "version", "pipeline", "stage", "-h", "--help", "--help-all"})
         if (arg == name) return true;
     return false;
 }
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     oc::cli::AddTokenCommand(app, exit_code);
     oc::cli::AddUserCommand(app, exit_code);
     oc::cli::AddPipelineCommand(app, exit_code);
+    oc::cli::AddStageCommand(app, exit_code);
     app.add_subcommand("version", "Print the version")->callback([] { std::printf("cortex %s\n", kVersion); });
     try {
         app.parse(argc, argv);

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/config.h"
-#include "pipeline/pipeline.h"
+#include "cli/pipeline_cli.h"
+#include "cli/pipeline_package_cmd.h"
 #include "pipeline/presets.h"
 
 namespace oc::cli {
@@ -49,43 +49,60 @@ void RunInit(const PipelineFlags& flags, int& exit_code) {
         flags.source == "cortex" ? "CORTEX" : flags.source.c_str(), name.c_str());
 }
 
-void RunPipelineFile(const PipelineFlags& flags, int& exit_code) {
-    pipeline::SecretSources secrets;
-    std::error_code ec;
-    secrets.project_dir = std::filesystem::current_path(ec).string();
-    auto config = pipeline::LoadPipelineFile(flags.file, secrets);
-    if (!config) {
-        std::fprintf(stderr, "error: %s\n", config.error().message.c_str());
-        exit_code = 1;
-        return;
+// `cortex pipeline NAME SUBCOMMAND ...`: CLI11 hands the words over as extras.
+int DispatchNamed(const std::vector<std::string>& words) {
+    if (words.size() < 2) {
+        return CliFail("usage: cortex pipeline NAME info|show|trace|schema|drop|load-package|"
+                       "failed-jobs (or: cortex pipeline run FILE, cortex pipeline init SOURCE)");
     }
-    pipeline::RunOptions options;
-    options.data_dir = flags.data_dir;
-    auto info = pipeline::RunPipeline(*config, options);
-    if (!info) {
-        std::fprintf(stderr, "error: %s\n", info.error().message.c_str());
-        exit_code = 1;
-        return;
+    const std::string& sub = words[1];
+    if (sub == "load-package" || sub == "failed-jobs") {
+        return RunPipelinePackageCommand(words[0], sub,
+                                         std::vector<std::string>(words.begin() + 2, words.end()));
     }
-    std::fputs(pipeline::FormatLoadInfo(*info).c_str(), stdout);
+    auto flags = ParseInspectArgs(words);
+    if (!flags) return CliFail(flags.error().message);
+    if (sub == "info") return PipelineInfo(*flags);
+    if (sub == "show") return PipelineShow(*flags);
+    if (sub == "trace") return PipelineTrace(*flags);
+    if (sub == "schema") return PipelineSchema(*flags);
+    if (sub == "drop") return PipelineDrop(*flags);
+    return CliFail("unknown pipeline command '" + sub +
+                   "' (expected info, show, trace, schema, drop, load-package or failed-jobs)");
 }
 
 }  // namespace
 
 void AddPipelineCommand(CLI::App& root, int& exit_code) {
     auto flags = std::make_shared<PipelineFlags>();
-    CLI::App* cmd =
-        root.add_subcommand("pipeline", "Load REST APIs into DuckDB (dlt rest_api compatible)");
-    cmd->require_subcommand(1);
+    auto run_flags = std::make_shared<PipelineRunFlags>();
+    CLI::App* cmd = root.add_subcommand(
+        "pipeline",
+        "Load REST APIs into DuckDB (dlt rest_api compatible). Also: cortex pipeline NAME "
+        "info|show|trace|schema|drop|load-package|failed-jobs [--pipelines-dir DIR] "
+        "[--data-dir DIR]");
+    cmd->require_subcommand(0, 1);
+    cmd->allow_extras();
     CLI::App* run = cmd->add_subcommand("run", "Run a pipeline file (YAML, TOML or JSON)");
-    run->add_option("file", flags->file, "Pipeline file")->required();
-    run->add_option("--data-dir", flags->data_dir,
-                    "Write to <data-dir>/databases/<pipeline_name>.duckdb instead of ./");
-    run->callback([flags, &exit_code] { RunPipelineFile(*flags, exit_code); });
+    run->add_option("file", run_flags->file, "Pipeline file")->required();
+    run->add_option("--data-dir", run_flags->data_dir,
+                    "Load into the cortex data dir (database <PIPELINE_NAME>); hands the run to "
+                    "a `cortex serve` running on it");
+    run->add_option("--pipelines-dir", run_flags->pipelines_dir,
+                    "Working dirs of pipelines (default <data-dir>/pipelines, else "
+                    "$DLT_DATA_DIR/pipelines or ~/.dlt/pipelines)");
+    run->add_option("--token", run_flags->token,
+                    "Token for the hand-off to a running server (default env CORTEX_TOKEN)");
+    run->add_flag("--no-progress", run_flags->no_progress, "Do not print progress to stderr");
+    run->callback([run_flags, &exit_code] { exit_code = RunPipelineFileCommand(*run_flags); });
     CLI::App* init = cmd->add_subcommand("init", "Scaffold a pipeline file for a built-in source");
     init->add_option("source", flags->source, "Source preset (cortex)")->required();
     init->add_option("destination", flags->destination, "Destination (duckdb)");
     init->callback([flags, &exit_code] { RunInit(*flags, exit_code); });
+    cmd->callback([cmd, &exit_code] {
+        if (!cmd->get_subcommands().empty()) return;
+        exit_code = DispatchNamed(cmd->remaining());
+    });
 }
 
 }  // namespace oc::cli

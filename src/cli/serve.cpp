@@ -7,12 +7,14 @@
 
 #include "api/api_router.h"
 #include "api/llm_pool.h"
+#include "api/pipelines.h"
 #include "auth/authenticator.h"
 #include "auth/rate_limiter.h"
 #include "cli/demo.h"
 #include "runtime/data_tools.h"
 #include "cli/serve_config.h"
 #include "common/log.h"
+#include "llm/embeddings.h"
 #include "llm/model_registry.h"
 #include "net/server.h"
 #include "runtime/agent_runner.h"
@@ -22,6 +24,8 @@
 #include "store/repos/thread_repo.h"
 #include "store/system_store.h"
 #include "tools/search/search_registry.h"
+#include "runtime/web_search_tool.h"
+#include "tools/web/web_search.h"
 
 namespace oc::cli {
 namespace {
@@ -90,6 +94,7 @@ Status Serve(const ServeFlags& flags) {
 
     api::Services services;
     services.options.max_body_bytes = config.max_body_bytes;
+    services.options.bind_host = config.host;
     services.store = store.get();
     services.catalog = &catalog;
     services.agents = &agents;
@@ -112,6 +117,14 @@ Status Serve(const ServeFlags& flags) {
     // Cortex Search services: definitions and indexes (<data_dir>/search), read after the catalog
     // attached the databases their definitions query.
     tools::search::SearchRegistry search(*store);
+    // Vector re-ranking: the [embeddings] provider of cortex.toml (none = BM25 order only).
+    OC_ASSIGN_OR_RETURN(std::optional<llm::EmbeddingConfig> embedding_config,
+                        llm::LoadEmbeddingConfig(flags.config_path));
+    if (embedding_config) {
+        OC_ASSIGN_OR_RETURN(std::unique_ptr<llm::EmbeddingProvider> embedder,
+                            llm::MakeEmbeddingProvider(std::move(*embedding_config)));
+        search.SetEmbedder(std::move(embedder));
+    }
     OC_TRY(search.Load());
     catalog.OnDrop([&search](const std::string& db, const std::string* schema) { search.ForgetDropped(db, schema); });
     services.search = &search;
@@ -122,6 +135,12 @@ Status Serve(const ServeFlags& flags) {
     tool_catalog.Register("cortex_search", [&search](const runtime::ToolSpec& spec, const Json& resource,
                                                      const runtime::ToolEnvironment&) {
         return runtime::MakeSearchTool(spec, resource, &search);
+    });
+    // web_search: the [web_search] backend of cortex.toml (none = the tool says it is not configured).
+    OC_ASSIGN_OR_RETURN(tools::web::WebSearchConfig web_search, tools::web::LoadWebSearchConfig(flags.config_path));
+    tool_catalog.Register("web_search", [web_search](const runtime::ToolSpec& spec, const Json& resource,
+                                                     const runtime::ToolEnvironment&) {
+        return runtime::MakeWebSearchTool(spec, resource, web_search);
     });
     runtime::AgentRunner runner(&threads, tool_env, std::move(tool_catalog),
                                 {.journal_store = store.get()});
@@ -154,6 +173,8 @@ Status Serve(const ServeFlags& flags) {
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     std::string url = "http://" + host + ":" + std::to_string(port);
     if (config.demo) PrintDemoBanner(url, demo_token);
+    // serve.json lets `cortex pipeline run --data-dir` find this server and hand runs to it.
+    api::WriteServerFile(config.data_dir, "http://" + (config.host == "0.0.0.0" || config.host == "::" ? std::string("127.0.0.1") : host) + ":" + std::to_string(port));
     std::printf("listening on %s\n", url.c_str());
     std::fflush(stdout);
 
@@ -161,6 +182,7 @@ Status Serve(const ServeFlags& flags) {
     sigwait(&stop_signals, &sig);
     GetLogger("cli")->info("signal {} received, shutting down", sig);
     server.Stop();
+    api::RemoveServerFile(config.data_dir);
     llm_pool.Shutdown();  // its streams write to the server's connections: stop before ~Server
     runner.Shutdown();    // likewise for agent run streams
     store->Checkpoint();

@@ -34,6 +34,10 @@ struct BuiltinTool {
     ToolKind kind = ToolKind::kRead;
     std::string path_key;  // input key naming the path the tool touches ("" = none)
     std::function<ToolOutput(const Json& input, const ToolContext& ctx)> run;
+    // When set, the kind of one call (SQL: a SELECT reads, an INSERT executes); else `kind`.
+    std::function<ToolKind(const Json& input)> kind_for;
+
+    ToolKind KindOf(const Json& input) const { return kind_for ? kind_for(input) : kind; }
 };
 
 // All built-in tools, in the order the init message lists them.
@@ -59,6 +63,8 @@ BuiltinTool MakeGrepTool();
 BuiltinTool MakeBashTool();
 BuiltinTool MakeMultiEditTool();
 BuiltinTool MakeTodoWriteTool();
+// Task (subagents): only the definition; Session::RunTask runs it (task_tool.cpp).
+BuiltinTool MakeTaskTool();
 
 // Shared helpers for tool implementations.
 std::string StringArg(const Json& input, const char* key);

@@ -9,10 +9,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "code/connection_tools.h"
+#include "code/json_schema.h"
 #include "code/mcp_client.h"
 #include "code/options.h"
 #include "code/protocol.h"
 #include "code/session.h"
+#include "code/settings.h"
+#include "code/terminal.h"
 #include "code/stream_driver.h"
 #include "code/transcript.h"
 #include "common/ids.h"
@@ -52,23 +56,6 @@ private:
     NdjsonWriter* writer_;
 };
 
-// Terminal sessions ask the person on stdin before a tool that needs permission.
-class TerminalHost : public PrintHost {
-public:
-    TerminalHost() : PrintHost(nullptr) {}
-    bool CanAskPermission() const override { return true; }
-    Result<Json> SendControl(const Json& request, const llm::CancelToken&) override {
-        if (request.value("subtype", "") != "can_use_tool")
-            return MakeError(ErrorCode::kUnimplemented, "not available in a terminal session");
-        std::fprintf(stderr, "Allow %s %s? [y/N] ", request.value("tool_name", "").c_str(),
-                     DumpJson(request.contains("input") ? request["input"] : Json()).c_str());
-        std::string answer;
-        if (!std::getline(std::cin, answer)) return MakeError(ErrorCode::kCancelled, "no answer");
-        if (answer == "y" || answer == "Y" || answer == "yes") return Json{{"behavior", "allow"}};
-        return Json{{"behavior", "deny"}, {"message", "The user denied this tool call."}};
-    }
-};
-
 // A failure before the first turn: an error result in stream-json, else one stderr line.
 int StartupError(const CodeOptions& o, const std::string& session_id, const std::string& message) {
     if (o.output_format == "stream-json" || o.output_format == "json") {
@@ -105,41 +92,6 @@ int RunPrint(Session& session, const CodeOptions& o, const std::string& prompt) 
         std::fprintf(stderr, "error: %s\n", text.empty() ? s.result.c_str() : text.c_str());
     }
     return s.is_error ? 1 : 0;
-}
-
-// A plain line-oriented terminal session: one prompt per line, /help /model /clear /exit.
-int RunInteractive(Session& session) {
-    TerminalHost host;
-    std::fprintf(stderr, "Cortex Code %s, session %s, model %s. /help for commands.\n", kCodeVersion,
-                 session.session_id().c_str(), session.model().c_str());
-    std::string line;
-    while (true) {
-        std::fprintf(stderr, "> ");
-        if (!std::getline(std::cin, line)) break;
-        if (line.empty()) continue;
-        if (line == "/exit" || line == "/quit") break;
-        if (line == "/help") {
-            std::fprintf(stderr, "/model NAME, /clear, /exit; anything else is a prompt\n");
-            continue;
-        }
-        if (line == "/clear") {
-            session.ClearHistory();
-            continue;
-        }
-        if (line.rfind("/model", 0) == 0) {
-            const std::string name = line.size() > 7 ? line.substr(7) : "";
-            Status s = session.SetModel(name);
-            std::fprintf(stderr, "%s\n", s ? ("model: " + session.model()).c_str() : s.error().message.c_str());
-            continue;
-        }
-        llm::CancelToken cancel;
-        SetActiveCancel(&cancel);  // Ctrl-C interrupts this turn, not the session
-        const TurnSummary s = session.RunTurn(Json(line), host, cancel);
-        SetActiveCancel(nullptr);
-        std::printf("%s\n", s.subtype == "success" ? s.result.c_str() : s.errors.front().c_str());
-        std::fflush(stdout);
-    }
-    return 0;
 }
 
 bool DrivenBySdk() {
@@ -223,13 +175,40 @@ int RunCodeAgent(int argc, char** argv) {
             if (s.status != "connected")
                 std::fprintf(stderr, "warning: MCP server %s: %s\n", s.name.c_str(), s.error.c_str());
     }
+    auto settings = LoadSettings(o.settings, o.setting_sources, workdir.string());
+    if (!settings) return StartupError(o, session_id, settings.error().message);
+    o.allowed_tools.insert(o.allowed_tools.end(), settings->allow.begin(), settings->allow.end());
+    o.disallowed_tools.insert(o.disallowed_tools.end(), settings->deny.begin(), settings->deny.end());
     PermissionPolicy policy(o.allowed_tools, o.disallowed_tools, o.permission_mode, roots, workdir.string());
     SessionConfig config{session_id, o.model == "auto" ? "" : o.model, o.system_prompt,
                          o.append_system_prompt, o.max_turns, o.include_partial_messages,
                          workdir.string(), roots, o.tools, o.permission_prompt_tool,
                          McpTools(mcp_servers), McpInitList(mcp_servers), McpStatus(mcp_servers)};
+    auto prices = PriceTable::Load(o.config_path);
+    if (!prices) return StartupError(o, session_id, prices.error().message);
+    config.prices = std::move(*prices);
+    config.max_budget_usd = o.max_budget_usd;
+    if (!o.json_schema.empty()) {
+        Json schema = Json::parse(o.json_schema, nullptr, false);
+        if (schema.is_discarded()) return StartupError(o, session_id, "--json-schema is not valid JSON");
+        if (Status st = CheckStructuredOutputSchema(schema); !st) return StartupError(o, session_id, st.error().message);
+        config.json_schema = std::move(schema);
+    }
+    auto connection = ResolveConnection(o.connection, o.config_path, workdir.string());
+    if (!connection) return StartupError(o, session_id, connection.error().message);
+    if (connection->HasSql()) config.extra_tools.push_back(MakeSqlTool(*connection));
+    if (connection->HasAgentService()) config.extra_tools.push_back(MakeCortexAgentTool(*connection));
+    Json agent_defs = Json::object();
+    if (!o.agents_json.empty()) {
+        agent_defs = Json::parse(o.agents_json, nullptr, false);
+        if (agent_defs.is_discarded() || !agent_defs.is_object())
+            return StartupError(o, session_id, "--agents must be a JSON object {name: {description, prompt, ...}}");
+    }
     Session session(std::move(config), registry->get(), &policy, transcript.get());
+    session.SetAgentDefinitions(agent_defs);
     session.SetHistory(std::move(history));
+    session.AddHooks(std::move(settings->hooks));
+    SetEmitHookEvents(o.include_hook_events && o.output_format == "stream-json");
     std::signal(SIGPIPE, SIG_IGN);
 
     if (o.SdkMode()) {
@@ -251,7 +230,7 @@ int RunCodeAgent(int argc, char** argv) {
         return RunPrint(session, o, prompt);
     }
     std::signal(SIGINT, OnSigint);
-    return RunInteractive(session);
+    return RunTerminal(session, policy, **registry, o, workdir.string());
 }
 
 }  // namespace oc::code

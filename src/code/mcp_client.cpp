@@ -1,20 +1,75 @@
-// stdio MCP client: process, framing, handshake, tool wrapping.
+// MCP config parsing, concurrent connection, tool wrapping and status reporting.
 #include "code/mcp_client.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace oc::code {
 namespace {
 
-constexpr int kHandshakeTimeoutMs = 10000;
-constexpr int kCallTimeoutMs = 120000;
+int EnvMs(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    const int n = std::atoi(v);
+    return n > 0 ? n : fallback;
+}
+
+// Non-text MCP content blocks as one line the model can read.
+std::string BlockText(const Json& block) {
+    const std::string type = block.value("type", "");
+    if (type == "text") return block.value("text", "");
+    if (type == "image" || type == "audio")
+        return "[" + type + " " + block.value("mimeType", "") + ", " +
+               std::to_string(block.value("data", "").size()) + " base64 chars]";
+    if (type == "resource_link") return "[resource " + block.value("uri", "") + "]";
+    if (type == "resource" && block.contains("resource") && block["resource"].is_object()) {
+        const Json& r = block["resource"];
+        return r.contains("text") ? r.value("text", "") : "[resource " + r.value("uri", "") + "]";
+    }
+    return DumpJson(block);
+}
+
+McpServerState Connect(const McpServerConfig& config, int timeout_ms) {
+    McpServerState state;
+    state.name = config.name;
+    state.config = config.raw;
+    Result<std::unique_ptr<McpTransport>> transport =
+        config.type == "stdio"  ? StartStdioTransport(config)
+        : config.type == "sse"  ? StartSseTransport(config, timeout_ms)
+        : config.type == "http" ? StartHttpTransport(config)
+        : config.type == "sdk"
+            ? Result<std::unique_ptr<McpTransport>>(MakeError(
+                  ErrorCode::kUnimplemented, "in-process SDK MCP servers are not supported"))
+            : Result<std::unique_ptr<McpTransport>>(
+                  MakeError(ErrorCode::kInvalidArgument, "unknown MCP server type '" + config.type + "'"));
+    if (!transport) {
+        state.status = "failed";
+        state.error = transport.error().message;
+        return state;
+    }
+    Result<Json> init = (*transport)->Request(
+        "initialize",
+        {{"protocolVersion", "2025-06-18"}, {"capabilities", Json::object()},
+         {"clientInfo", {{"name", "cortex"}, {"version", "2.1.0"}}}},
+        timeout_ms);
+    Result<Json> list = MakeError(ErrorCode::kUnavailable, "not connected");
+    if (init) {
+        (*transport)->Notify("notifications/initialized", Json::object());
+        list = (*transport)->Request("tools/list", Json::object(), timeout_ms);
+    }
+    if (!init || !list) {
+        state.status = "failed";
+        state.error = !init ? init.error().message : list.error().message;
+        return state;
+    }
+    state.status = "connected";
+    state.server_info = init->value("serverInfo", Json::object());
+    state.tools = list->value("tools", Json::array());
+    state.client = std::shared_ptr<McpTransport>(std::move(*transport));
+    return state;
+}
 
 }  // namespace
 
@@ -32,155 +87,67 @@ Result<std::vector<McpServerConfig>> ParseMcpConfig(const std::string& value) {
         return MakeError(ErrorCode::kInvalidArgument, "--mcp-config must be a JSON object or a file holding one");
     std::vector<McpServerConfig> out;
     const Json& servers = parsed.contains("mcpServers") ? parsed["mcpServers"] : Json::object();
-    if (!servers.is_object()) return out;
+    if (!servers.is_object()) return MakeError(ErrorCode::kInvalidArgument, "--mcp-config: mcpServers must be an object");
     for (auto it = servers.begin(); it != servers.end(); ++it) {
         const Json& c = it.value();
-        if (!c.is_object()) continue;
+        if (!c.is_object())
+            return MakeError(ErrorCode::kInvalidArgument, "--mcp-config: server '" + it.key() + "' is not an object");
         McpServerConfig config;
         config.name = it.key();
         config.raw = c;
-        config.type = c.value("type", "stdio");
+        config.type = c.contains("type") && c["type"].is_string() ? c["type"].get<std::string>() : "stdio";
         config.command = c.value("command", "");
+        config.url = c.value("url", "");
         if (c.contains("args") && c["args"].is_array())
             for (const Json& a : c["args"]) if (a.is_string()) config.args.push_back(a.get<std::string>());
-        if (c.contains("env") && c["env"].is_object())
-            for (auto e = c["env"].begin(); e != c["env"].end(); ++e)
-                if (e.value().is_string()) config.env[e.key()] = e.value().get<std::string>();
+        for (const char* key : {"env", "headers"}) {
+            if (!c.contains(key) || !c[key].is_object()) continue;
+            auto& target = std::string(key) == "env" ? config.env : config.headers;
+            for (auto e = c[key].begin(); e != c[key].end(); ++e)
+                if (e.value().is_string()) target[e.key()] = e.value().get<std::string>();
+        }
+        if (config.type == "stdio" && config.command.empty())
+            return MakeError(ErrorCode::kInvalidArgument, "--mcp-config: server '" + config.name + "' needs a command");
+        if ((config.type == "sse" || config.type == "http") && config.url.empty())
+            return MakeError(ErrorCode::kInvalidArgument, "--mcp-config: server '" + config.name + "' needs a url");
         out.push_back(std::move(config));
     }
     return out;
 }
 
-Result<std::unique_ptr<McpStdioClient>> McpStdioClient::Start(const McpServerConfig& config) {
-    if (config.command.empty()) return MakeError(ErrorCode::kInvalidArgument, "command is required");
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) return MakeError(ErrorCode::kInternal, "pipe failed");
-    const pid_t pid = fork();
-    if (pid < 0) return MakeError(ErrorCode::kInternal, "fork failed");
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
-        for (const auto& [k, v] : config.env) setenv(k.c_str(), v.c_str(), 1);
-        std::vector<char*> argv = {const_cast<char*>(config.command.c_str())};
-        for (const auto& a : config.args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execvp(config.command.c_str(), argv.data());
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    std::unique_ptr<McpStdioClient> client(new McpStdioClient());
-    client->pid_ = pid;
-    client->in_ = in[1];
-    client->out_ = out[0];
-    return client;
-}
-
-McpStdioClient::~McpStdioClient() {
-    if (in_ >= 0) close(in_);
-    if (out_ >= 0) close(out_);
-    if (pid_ > 0) {
-        kill(pid_, SIGTERM);
-        waitpid(pid_, nullptr, 0);
-    }
-}
-
-Status McpStdioClient::WriteLine(const Json& message) {
-    const std::string line = DumpJson(message) + "\n";
-    size_t done = 0;
-    while (done < line.size()) {
-        const ssize_t n = write(in_, line.data() + done, line.size() - done);
-        if (n <= 0) return MakeError(ErrorCode::kUnavailable, "the MCP server closed its stdin");
-        done += static_cast<size_t>(n);
-    }
-    return {};
-}
-
-void McpStdioClient::Notify(const std::string& method, const Json& params) {
-    std::lock_guard<std::mutex> lock(mu_);
-    (void)WriteLine({{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
-}
-
-Result<Json> McpStdioClient::Request(const std::string& method, const Json& params, int timeout_ms) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const int id = next_id_++;
-    OC_TRY(WriteLine({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (true) {
-        size_t nl;
-        while ((nl = buffer_.find('\n')) != std::string::npos) {
-            Json msg = Json::parse(buffer_.substr(0, nl), nullptr, false);
-            buffer_.erase(0, nl + 1);
-            if (msg.is_discarded() || !msg.is_object() || !msg.contains("id") || msg["id"] != id) continue;
-            if (msg.contains("error"))
-                return MakeError(ErrorCode::kUnavailable, method + ": " + DumpJson(msg["error"]));
-            return msg.contains("result") ? msg["result"] : Json::object();
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) return MakeError(ErrorCode::kDeadlineExceeded, method + " timed out");
-        pollfd fd{out_, POLLIN, 0};
-        if (poll(&fd, 1, static_cast<int>(left)) <= 0) continue;
-        char buf[65536];
-        const ssize_t n = read(out_, buf, sizeof buf);
-        if (n <= 0) return MakeError(ErrorCode::kUnavailable, "the MCP server exited");
-        buffer_.append(buf, static_cast<size_t>(n));
-    }
-}
-
 std::vector<McpServerState> ConnectMcpServers(const std::vector<McpServerConfig>& configs) {
-    std::vector<McpServerState> out;
-    for (const auto& config : configs) {
-        McpServerState state;
-        state.name = config.name;
-        state.config = config.raw;
-        if (config.type != "stdio") {
-            state.status = "failed";
-            state.error = "MCP transport '" + config.type + "' is not supported yet";
-            out.push_back(std::move(state));
-            continue;
-        }
-        auto client = McpStdioClient::Start(config);
-        Result<Json> init = client ? (*client)->Request("initialize",
-            {{"protocolVersion", "2025-06-18"}, {"capabilities", Json::object()},
-             {"clientInfo", {{"name", "cortex"}, {"version", "2.1.0"}}}}, kHandshakeTimeoutMs)
-                                   : Result<Json>(client.error());
-        Result<Json> list = MakeError(ErrorCode::kUnavailable, "not connected");
-        if (init) {
-            (*client)->Notify("notifications/initialized", Json::object());
-            list = (*client)->Request("tools/list", Json::object(), kHandshakeTimeoutMs);
-        }
-        if (!init || !list) {
-            state.status = "failed";
-            state.error = !init ? init.error().message : list.error().message;
-        } else {
-            state.status = "connected";
-            state.server_info = init->value("serverInfo", Json::object());
-            state.tools = list->value("tools", Json::array());
-            state.client = std::shared_ptr<McpStdioClient>(std::move(*client));
-        }
-        out.push_back(std::move(state));
-    }
+    const int timeout_ms = EnvMs("MCP_TIMEOUT", 30000);
+    std::vector<McpServerState> out(configs.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < configs.size(); ++i)
+        threads.emplace_back([&, i] { out[i] = Connect(configs[i], timeout_ms); });
+    for (auto& t : threads) t.join();
     return out;
 }
 
 std::vector<BuiltinTool> McpTools(const std::vector<McpServerState>& servers) {
+    const int call_timeout_ms = EnvMs("MCP_TOOL_TIMEOUT", 120000);
     std::vector<BuiltinTool> tools;
     for (const auto& server : servers) {
         if (server.status != "connected") continue;
         for (const Json& t : server.tools) {
-            if (!t.is_object() || !t.contains("name")) continue;
+            if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) continue;
             const std::string name = t["name"];
             BuiltinTool tool{"mcp__" + server.name + "__" + name, t.value("description", ""),
-                             t.value("inputSchema", Json{{"type", "object"}}), ToolKind::kExecute, "", nullptr};
+                             t.value("inputSchema", Json{{"type", "object"}}), ToolKind::kExecute, "", nullptr, nullptr};
             auto client = server.client;
-            tool.run = [client, name](const Json& input, const ToolContext&) {
-                auto result = client->Request("tools/call", {{"name", name}, {"arguments", input}}, kCallTimeoutMs);
+            tool.run = [client, name, call_timeout_ms](const Json& input, const ToolContext&) {
+                auto result = client->Request("tools/call", {{"name", name}, {"arguments", input}},
+                                              call_timeout_ms);
                 if (!result) return ToolError(result.error().message);
                 ToolOutput out;
-                for (const Json& block : result->value("content", Json::array()))
-                    if (block.value("type", "") == "text") out.text += block.value("text", "");
+                for (const Json& block : result->value("content", Json::array())) {
+                    if (!block.is_object()) continue;
+                    if (!out.text.empty()) out.text += "\n";
+                    out.text += BlockText(block);
+                }
+                if (out.text.empty() && result->contains("structuredContent"))
+                    out.text = DumpJson((*result)["structuredContent"]);
                 out.is_error = result->value("isError", false);
                 out.structured = *result;
                 return out;
@@ -205,8 +172,18 @@ Json McpStatus(const std::vector<McpServerState>& servers) {
         if (s.status == "connected") {
             entry["serverInfo"] = s.server_info;
             Json tools = Json::array();
-            for (const Json& t : s.tools) tools.push_back({{"name", t.value("name", "")},
-                                                           {"description", t.value("description", "")}});
+            for (const Json& t : s.tools) {
+                Json tool = {{"name", t.value("name", "")}, {"description", t.value("description", "")}};
+                if (t.contains("annotations") && t["annotations"].is_object()) {
+                    const Json& a = t["annotations"];
+                    Json annotations = Json::object();
+                    if (a.contains("readOnlyHint")) annotations["readOnly"] = a["readOnlyHint"];
+                    if (a.contains("destructiveHint")) annotations["destructive"] = a["destructiveHint"];
+                    if (a.contains("openWorldHint")) annotations["openWorld"] = a["openWorldHint"];
+                    tool["annotations"] = annotations;
+                }
+                tools.push_back(std::move(tool));
+            }
             entry["tools"] = tools;
         }
         list.push_back(entry);

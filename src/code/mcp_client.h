@@ -1,51 +1,22 @@
-// MCP client for stdio servers from --mcp-config (code-agent-protocol.md §5): spawns each
-// server, runs the initialize handshake and tools/list, and exposes its tools to the model as
-// `mcp__<server>__<tool>`. sse/http/sdk servers are reported as failed (not supported yet).
+// MCP servers from --mcp-config (code-agent-protocol.md §5): connects each server over its
+// transport (stdio, sse, http; mcp_transport.h), runs the initialize handshake and tools/list, and
+// exposes its tools to the model as `mcp__<server>__<tool>`. A server that cannot be reached is
+// reported `failed` (init.mcp_servers, mcp_status), never fatal.
 #pragma once
 
-#include <sys/types.h>
-
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "code/builtin_tool.h"
+#include "code/mcp_transport.h"
 #include "common/result.h"
 
 namespace oc::code {
 
-struct McpServerConfig {
-    std::string name;
-    std::string type = "stdio";
-    std::string command;
-    std::vector<std::string> args;
-    std::map<std::string, std::string> env;
-    Json raw = Json::object();
-};
-
 // `value` is JSON text or a path to a JSON file, shaped {"mcpServers": {name: config}}.
+// kInvalidArgument for bad JSON or a server config without command (stdio) / url (sse, http).
 Result<std::vector<McpServerConfig>> ParseMcpConfig(const std::string& value);
-
-// One stdio server process speaking newline-delimited JSON-RPC. Thread-safe (one call at a time).
-class McpStdioClient {
-public:
-    static Result<std::unique_ptr<McpStdioClient>> Start(const McpServerConfig& config);
-    ~McpStdioClient();
-    // Blocks up to timeout_ms for the response with our id; JSON-RPC errors become kUnavailable.
-    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms);
-    void Notify(const std::string& method, const Json& params);
-
-private:
-    McpStdioClient() = default;
-    Status WriteLine(const Json& message);
-    pid_t pid_ = -1;
-    int in_ = -1, out_ = -1;
-    int next_id_ = 0;
-    std::string buffer_;
-    std::mutex mu_;
-};
 
 struct McpServerState {
     std::string name;
@@ -54,12 +25,14 @@ struct McpServerState {
     Json config = Json::object();
     Json server_info = Json::object();
     Json tools = Json::array();  // tools/list result entries
-    std::shared_ptr<McpStdioClient> client;
+    std::shared_ptr<McpTransport> client;
 };
 
-// Connects every configured server (failures are reported in the state, not returned).
+// Connects every configured server concurrently (failures are reported in the state). The
+// handshake timeout is $MCP_TIMEOUT ms (default 30000).
 std::vector<McpServerState> ConnectMcpServers(const std::vector<McpServerConfig>& configs);
-// The tools of connected servers as built-in tools named mcp__<server>__<tool> (kind kExecute).
+// The tools of connected servers as built-in tools named mcp__<server>__<tool> (kind kExecute:
+// they need permission like Bash). Calls time out after $MCP_TOOL_TIMEOUT ms (default 120000).
 std::vector<BuiltinTool> McpTools(const std::vector<McpServerState>& servers);
 // init.mcp_servers entries and the mcp_status response body.
 Json McpInitList(const std::vector<McpServerState>& servers);

@@ -73,6 +73,20 @@ Status Apply(CodeOptions& o, const std::string& name, const std::string& value) 
     else if (name == "add-dir") o.add_dirs.push_back(value);
     else if (name == "mcp-config") o.mcp_configs.push_back(value);
     else if (name == "no-mcp") o.no_mcp = true;
+    else if (name == "connection") o.connection = value;
+    else if (name == "json-schema") o.json_schema = value;
+    else if (name == "agents") o.agents_json = value;
+    else if (name == "max-budget-usd") {
+        char* end = nullptr;
+        const double usd = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !(usd >= 0))
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "--max-budget-usd must be a non-negative number, got '" + value + "'");
+        o.max_budget_usd = usd;
+    }
+    else if (name == "settings") o.settings = value;
+    else if (name == "setting-sources") o.setting_sources = value;
+    else if (name == "include-hook-events") o.include_hook_events = true;
     else if (name == "allowedTools" || name == "allowed-tools") {
         for (auto& rule : SplitToolList(value)) o.allowed_tools.push_back(rule);
     } else if (name == "disallowedTools" || name == "disallowed-tools") {

@@ -35,11 +35,18 @@ struct CodeOptions {
     std::vector<std::string> add_dirs;
     std::vector<std::string> mcp_configs;  // --mcp-config (repeatable): JSON text or file
     bool no_mcp = false;
+    std::string connection;      // -c/--connection NAME|PATH (SQL and CortexAgent tools)
+    std::string json_schema;     // --json-schema JSON: the final answer's schema
+    std::string agents_json;     // --agents JSON: {name: {description, prompt, tools, model}}
+    double max_budget_usd = 0;   // --max-budget-usd; 0 = none
     std::string session_id;      // --session-id
     std::optional<std::string> resume;  // -r/--resume [id|last]
     bool continue_session = false;
     bool fork_session = false;
     bool no_session_persistence = false;
+    std::optional<std::string> settings;         // --settings FILE|JSON
+    std::optional<std::string> setting_sources;  // --setting-sources user,project,local ("" = none)
+    bool include_hook_events = false;
     std::vector<std::string> ignored_flags;  // unknown flags tolerated in SDK mode
     std::vector<std::string> unknown_flags;  // unknown flags (an error outside SDK mode)
 

@@ -50,6 +50,7 @@ bool PermissionPolicy::Matches(const PermissionRule& rule, const BuiltinTool& to
     }
     if (!rule.content) return true;
     const std::string& content = *rule.content;
+    if (tool.name == "SQL") return SqlRuleMatches(content, StringArg(input, "sql"));
     if (tool.name == "Bash") {
         const std::string command = StringArg(input, "command");
         if (content.size() >= 2 && content.compare(content.size() - 2, 2, ":*") == 0) {
@@ -86,7 +87,7 @@ PermissionCheck PermissionPolicy::Check(const BuiltinTool& tool, const Json& inp
         return check;
     }
     if (mode_ == "plan") {
-        if (tool.kind == ToolKind::kRead && inside) {
+        if (tool.KindOf(input) == ToolKind::kRead && inside) {
             check.decision = Decision::kAllow;
             return check;
         }
@@ -100,11 +101,11 @@ PermissionCheck PermissionPolicy::Check(const BuiltinTool& tool, const Json& inp
         check.decision = Decision::kAllow;
         return check;
     }
-    if (tool.kind == ToolKind::kRead && inside) {
+    if (tool.KindOf(input) == ToolKind::kRead && inside) {
         check.decision = Decision::kAllow;
         return check;
     }
-    if (mode_ == "acceptEdits" && tool.kind == ToolKind::kEdit && inside) {
+    if (mode_ == "acceptEdits" && tool.KindOf(input) == ToolKind::kEdit && inside) {
         check.decision = Decision::kAllow;
         return check;
     }

@@ -28,6 +28,11 @@ struct PermissionRule {
 // `Tool`, `Tool()`, `Tool(*)`, `Tool(content)`.
 PermissionRule ParsePermissionRule(const std::string& text);
 
+// SQL rule content against a SQL text: every statement must match. `select:*` = statements
+// starting with the word(s) `select` (case-insensitive); other content is a glob over the
+// statement with whitespace collapsed and lower-cased (sql_tool.cpp).
+bool SqlRuleMatches(const std::string& content, const std::string& sql);
+
 class PermissionPolicy {
 public:
     PermissionPolicy(const std::vector<std::string>& allowed, const std::vector<std::string>& denied,

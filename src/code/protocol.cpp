@@ -76,6 +76,7 @@ Json ResultFrame(const std::string& session_id, const TurnSummary& s) {
                   {"duration_api_ms", s.duration_api_ms},
                   {"num_turns", s.num_turns}};
     if (s.subtype == "success") frame["result"] = s.result;
+    if (s.subtype == "success" && !s.structured_output.is_null()) frame["structured_output"] = s.structured_output;
     frame["stop_reason"] = s.stop_reason.empty() ? Json(nullptr) : Json(s.stop_reason);
     frame["session_id"] = session_id;
     frame["total_cost_usd"] = s.total_cost_usd;

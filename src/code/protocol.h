@@ -40,7 +40,9 @@ Json AssistantFrame(const std::string& session_id, const std::string& message_id
 Json UserTextFrame(const std::string& session_id, const std::string& text);
 
 struct TurnSummary {
-    std::string subtype = "success";  // success | error_max_turns | error_during_execution
+    // success | error_max_turns | error_during_execution | error_max_budget_usd |
+    // error_max_structured_output_retries
+    std::string subtype = "success";
     bool is_error = false;
     std::string result;               // success text
     std::vector<std::string> errors;  // error subtypes: always present
@@ -51,8 +53,9 @@ struct TurnSummary {
     int64_t duration_api_ms = 0;
     llm::Usage usage;
     std::string model;
-    double total_cost_usd = 0.0;
+    double total_cost_usd = 0.0;      // running total of the session
     Json permission_denials = Json::array();
+    Json structured_output = nullptr;  // --json-schema: the validated answer (success only)
 };
 
 Json ResultFrame(const std::string& session_id, const TurnSummary& summary);

@@ -58,6 +58,17 @@ void CapToolOutput(ToolOutput* out) {
         out->structured = {{"truncated", true}, {"text", out->text}};
 }
 
+// Model answers without valid structured output that a --json-schema turn tolerates.
+constexpr int kMaxStructuredRetries = 3;
+
+void StructuredFailed(TurnSummary* s) {
+    s->subtype = "error_max_structured_output_retries";
+    s->is_error = true;
+    s->errors = {"Failed to provide valid structured output after " +
+                 std::to_string(kMaxStructuredRetries) + " retries"};
+    s->terminal_reason = "structured_output_retry_exhausted";
+}
+
 void Interrupted(TurnSummary* s, bool in_tools) {
     s->subtype = "error_during_execution";
     s->is_error = true;
@@ -97,6 +108,9 @@ Session::Session(SessionConfig config, const llm::ModelRegistry* registry, Permi
         }
         tools_.push_back(std::move(tool));
     }
+    const auto& only = config_.tool_names;
+    if (config_.agent_id.empty() && (!only || std::find(only->begin(), only->end(), "Task") != only->end()))
+        tools_.insert(tools_.begin(), MakeTaskTool());  // subagents get no Task tool
     for (BuiltinTool& tool : config_.extra_tools) tools_.push_back(std::move(tool));
     config_.extra_tools.clear();
 }
@@ -109,6 +123,7 @@ std::string Session::model() const {
 std::vector<std::string> Session::ToolNames() const {
     std::vector<std::string> names;
     for (const auto& t : tools_) names.push_back(t.name);
+    if (!JsonSchema().is_null()) names.push_back("StructuredOutput");
     return names;
 }
 
@@ -131,6 +146,16 @@ void Session::SetSystemPrompt(std::optional<std::string> prompt, std::string app
 void Session::SetHooks(std::vector<HookMatcher> hooks) {
     std::lock_guard<std::mutex> lock(mu_);
     hooks_ = std::move(hooks);
+}
+
+void Session::AddHooks(std::vector<HookMatcher> hooks) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& h : hooks) hooks_.push_back(std::move(h));
+}
+
+std::vector<HookMatcher> Session::Hooks() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hooks_;
 }
 
 void Session::SetAgents(std::vector<std::string> names) {
@@ -205,6 +230,7 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
         hooks = hooks_;
     }
     std::string prompt = ContentText(content);
+    if (IsCompactCommand(prompt)) return CompactConversation(*this, prompt, host, cancel);
     if (!hooks.empty()) {
         Json input = HookInput("UserPromptSubmit");
         input["prompt"] = prompt;
@@ -224,8 +250,9 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
     }
     Record(TextMessage(llm::Role::kUser, prompt));
     bool stop_hook_active = false;
-    std::vector<llm::ToolDef> defs;
-    for (const auto& t : tools_) defs.push_back({t.name, t.description, t.input_schema});
+    const std::vector<llm::ToolDef> defs = ToolDefs();
+    int structured_retries = 0;
+    bool force_structured = false;  // a retry: the model must call StructuredOutput
     while (true) {
         if (cancel.cancelled()) { Interrupted(&s, false); break; }
         if (config_.max_turns > 0 && s.num_turns >= config_.max_turns) {
@@ -234,6 +261,13 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
             s.errors = {"Reached maximum number of turns (" + std::to_string(config_.max_turns) + ")"};
             s.stop_reason = "tool_use";
             s.terminal_reason = "max_turns";
+            break;
+        }
+        if (config_.max_budget_usd > 0 && total_cost_usd_ >= config_.max_budget_usd) {
+            s.subtype = "error_max_budget_usd";
+            s.is_error = true;
+            s.errors = {"Reached maximum budget ($" + std::to_string(config_.max_budget_usd) + ")"};
+            s.terminal_reason = "budget_exhausted";
             break;
         }
         const std::string model_name = model();
@@ -249,6 +283,7 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
         request.model = resolved->upstream_model;
         request.messages = RequestMessages();
         request.tools = defs;
+        if (force_structured) request.tool_choice = {llm::ToolChoice::Kind::kTool, {"StructuredOutput"}};
         const std::string message_id = "msg_" + RandomHex(12);
         std::unique_ptr<PartialMessageSink> sink;
         if (config_.include_partial_messages) {
@@ -272,6 +307,7 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
             break;
         }
         AddUsage(&s.usage, answer->usage);
+        AddCost(model_name, answer->model, answer->usage);
         s.model = answer->model.empty() ? model_name : answer->model;
         const bool wants_tools = !answer->tool_calls.empty();
         const std::string stop = wants_tools ? "tool_use" : "end_turn";
@@ -290,6 +326,7 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
                                      wants_tools ? Json(nullptr) : Json(stop), answer->usage));
         for (auto& call : assistant.tool_calls) {
             if (call.id.empty()) call.id = "toolu_" + RandomHex(12);
+            if (!config_.agent_id.empty()) call.id = config_.agent_id + "_" + call.id;  // unique beside the parent's
             host.Emit(AssistantFrame(config_.session_id, message_id, s.model,
                                      {{"type", "tool_use"}, {"id", call.id}, {"name", call.name},
                                       {"input", call.arguments}}, Json(stop), answer->usage));
@@ -297,23 +334,44 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
         Record(assistant);
         if (!wants_tools) {
             s.result = answer->text;
+            if (!JsonSchema().is_null()) {
+                const std::string nudge = CheckFinalAnswer(answer->text, &s);
+                if (!nudge.empty()) {
+                    if (++structured_retries > kMaxStructuredRetries) {
+                        StructuredFailed(&s);
+                        break;
+                    }
+                    Record(TextMessage(llm::Role::kUser, nudge));
+                    force_structured = true;
+                    continue;
+                }
+            }
             if (hooks.empty()) break;
-            Json input = HookInput("Stop");
+            const std::string stop_event = config_.agent_id.empty() ? "Stop" : "SubagentStop";
+            Json input = HookInput(stop_event);
             input["stop_hook_active"] = stop_hook_active;
             input["last_assistant_message"] = answer->text;
-            const HookOutcome stop = RunHooks(host, hooks, "Stop", "", input, "", cancel);
+            if (!config_.agent_id.empty()) {
+                input["agent_id"] = config_.agent_id;
+                input["agent_type"] = config_.agent_type;
+                input["agent_transcript_path"] = input["transcript_path"];
+            }
+            const HookOutcome stop = RunHooks(host, hooks, stop_event, "", input, "", cancel);
             if (!stop.block || stop.stop) break;
             stop_hook_active = true;  // the hook keeps the agent going with its reason
             Record(TextMessage(llm::Role::kUser, stop.reason));
             continue;
         }
         bool interrupted = false;
+        bool structured_done = false;
         ToolRun stopped;
         for (const auto& call : assistant.tool_calls) {
             if (interrupted || stopped.stopped) break;
             const ToolRun run = ExecuteTool(call, host, cancel, &s);
             interrupted = run.interrupted;
             if (run.stopped) stopped = run;
+            structured_done = structured_done || run.structured_ok;
+            if (run.structured_failed) ++structured_retries;
         }
         if (stopped.stopped && !interrupted) {
             s.result = stopped.stop_reason;
@@ -326,8 +384,17 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
             Interrupted(&s, true);
             break;
         }
+        if (structured_done) {  // the StructuredOutput call is the answer
+            s.result = DumpJson(s.structured_output);
+            break;
+        }
+        if (structured_retries > kMaxStructuredRetries) {
+            StructuredFailed(&s);
+            break;
+        }
     }
     s.duration_ms = MsSince(start);
+    s.total_cost_usd = total_cost_usd_;
     if (s.model.empty()) s.model = model();
     return s;
 }
@@ -345,7 +412,9 @@ Session::ToolRun Session::ExecuteTool(const llm::ToolCall& call, SessionHost& ho
         summary->permission_denials.push_back(
             {{"tool_name", call.name}, {"tool_use_id", call.id}, {"tool_input", call.arguments}});
     };
-    if (!tool) {
+    if (call.name == "StructuredOutput" && !JsonSchema().is_null()) {
+        out = RunStructuredOutput(call.arguments, summary, &run);
+    } else if (!tool) {
         out = ToolError("No such tool available: " + call.name);
     } else {
         std::vector<HookMatcher> hooks;
@@ -371,6 +440,31 @@ Session::ToolRun Session::ExecuteTool(const llm::ToolCall& call, SessionHost& ho
             check.decision = Decision::kAllow;
         else if (pre.permission_decision == "ask" && check.decision == Decision::kAllow)
             check.decision = Decision::kAsk;
+        if (check.decision == Decision::kAsk && HasHooks(hooks, "PermissionRequest")) {
+            // A PermissionRequest hook may answer the dialog (allow/deny) instead of the user.
+            Json hook_input = HookInput("PermissionRequest");
+            hook_input["tool_name"] = call.name;
+            hook_input["tool_input"] = input;
+            hook_input["permission_suggestions"] = Json::array();
+            const HookOutcome ph = RunHooks(host, hooks, "PermissionRequest", call.name, hook_input, call.id, cancel);
+            const std::string behavior = ph.permission_request.is_object()
+                                             ? ph.permission_request.value("behavior", "") : "";
+            if (ph.block || behavior == "deny") {
+                const std::string message = ph.block ? ph.reason : ph.permission_request.value("message", "");
+                check = {Decision::kDeny, message.empty() ? "Denied by a PermissionRequest hook" : message, {}};
+                run.interrupted = !ph.block && ph.permission_request.value("interrupt", false);
+            } else if (behavior == "allow") {
+                check.decision = Decision::kAllow;
+                if (ph.permission_request.contains("updatedInput") && ph.permission_request["updatedInput"].is_object())
+                    input = ph.permission_request["updatedInput"];
+            }
+        }
+        if (check.decision == Decision::kAsk && host.CanAskPermission() && HasHooks(hooks, "Notification")) {
+            Json hook_input = HookInput("Notification");
+            hook_input["message"] = "Cortex Code needs your permission to use " + call.name;
+            hook_input["notification_type"] = "permission_prompt";
+            (void)RunHooks(host, hooks, "Notification", "", hook_input, "", cancel);
+        }
         if (check.decision == Decision::kAsk && host.CanAskPermission()) {
             Json request = {{"subtype", "can_use_tool"}, {"tool_name", call.name}, {"input", input},
                             {"tool_use_id", call.id},
@@ -403,7 +497,18 @@ Session::ToolRun Session::ExecuteTool(const llm::ToolCall& call, SessionHost& ho
                          ", --permission-mode or --permission-prompt-tool stdio.", {}};
         }
         if (check.decision == Decision::kDeny) deny(check.reason);
+        else if (tool->name == "Task") out = RunTask(input, call.id, host, cancel, summary);
         else out = tool->run(input, ctx);
+        if (check.decision != Decision::kDeny && out.is_error && HasHooks(hooks, "PostToolUseFailure")) {
+            Json hook_input = HookInput("PostToolUseFailure");
+            hook_input["tool_name"] = call.name;
+            hook_input["tool_input"] = input;
+            hook_input["tool_use_id"] = call.id;
+            hook_input["error"] = out.text;
+            hook_input["is_interrupt"] = cancel.cancelled();
+            const HookOutcome failure = RunHooks(host, hooks, "PostToolUseFailure", call.name, hook_input, call.id, cancel);
+            if (!failure.additional_context.empty()) out.text += "\n" + failure.additional_context;
+        }
         if (!hooks.empty() && check.decision != Decision::kDeny && !out.is_error) {
             Json hook_input = HookInput("PostToolUse");
             hook_input["tool_name"] = call.name;

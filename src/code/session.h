@@ -12,6 +12,7 @@
 #include "code/builtin_tool.h"
 #include "code/hooks.h"
 #include "code/permissions.h"
+#include "code/pricing.h"
 #include "code/protocol.h"
 #include "common/result.h"
 #include "llm/model_registry.h"
@@ -49,6 +50,13 @@ struct SessionConfig {
     std::vector<BuiltinTool> extra_tools;     // MCP tools (mcp__<server>__<tool>)
     Json mcp_servers = Json::array();         // init.mcp_servers
     Json mcp_status = {{"mcpServers", Json::array()}};  // the mcp_status response
+    Json json_schema = nullptr;               // --json-schema: the final answer's schema (object)
+    PriceTable prices;                        // total_cost_usd
+    double max_budget_usd = 0;                // --max-budget-usd; 0 = none
+    // Set for a subagent session (the Task tool): its Stop hook event is SubagentStop, and it
+    // has no Task tool of its own.
+    std::string agent_id;
+    std::string agent_type;
 };
 
 class Session {
@@ -66,12 +74,23 @@ public:
     Status SetModel(const std::string& name);  // "" = default
     void SetSystemPrompt(std::optional<std::string> prompt, std::string append);
     void SetHooks(std::vector<HookMatcher> hooks);
+    // Appends hooks (settings-file hooks first, then initialize.hooks); Hooks() returns all.
+    void AddHooks(std::vector<HookMatcher> hooks);
+    std::vector<HookMatcher> Hooks() const;
+    // The common hook input fields (session_id, transcript_path, cwd, permission_mode, event).
+    Json HookInput(const std::string& event) const;
     // Agent names from initialize.agents, reported in system/init.
     void SetAgents(std::vector<std::string> names);
+    // Agent definitions ({name: {description, prompt, tools, model, maxTurns}}) for the Task
+    // tool, from initialize.agents or --agents; also sets the names.
+    void SetAgentDefinitions(const Json& agents);
+    // initialize.jsonSchema (TSSDK): same as --json-schema.
+    void SetJsonSchema(Json schema);
     // Appends a user message without running a turn (shouldQuery: false).
     void AppendUserMessage(const Json& content);
     void ClearHistory();
     void SetHistory(std::vector<llm::Message> history);
+    const std::vector<llm::Message>& History() const { return history_; }
 
     const std::string& session_id() const { return config_.session_id; }
     std::string model() const;
@@ -84,8 +103,23 @@ private:
         bool interrupted = false;
         bool stopped = false;  // a hook said continue: false
         std::string stop_reason;
+        bool structured_ok = false;      // StructuredOutput accepted the final answer
+        bool structured_failed = false;  // StructuredOutput was called with invalid JSON
     };
-    Json HookInput(const std::string& event) const;
+    // Tool definitions for one model call (the Task tool lists the agent types; the
+    // StructuredOutput tool carries --json-schema). structured_output.cpp.
+    std::vector<llm::ToolDef> ToolDefs() const;
+    Json JsonSchema() const;
+    // StructuredOutput: validates input against the schema (structured_output.cpp).
+    ToolOutput RunStructuredOutput(const Json& input, TurnSummary* summary, ToolRun* run) const;
+    // A final text answer without StructuredOutput: accepted when it is JSON matching the
+    // schema; else the retry nudge for the model ("" = accepted).
+    std::string CheckFinalAnswer(const std::string& text, TurnSummary* summary) const;
+    // Adds the cost of one model call to the session total; returns the new total.
+    double AddCost(const std::string& model_name, const std::string& answer_model, const llm::Usage& usage);
+    // The Task tool: runs a subagent session and returns its answer (task_tool.cpp).
+    ToolOutput RunTask(const Json& input, const std::string& tool_use_id, SessionHost& host,
+                       const llm::CancelToken& cancel, TurnSummary* summary);
     ToolRun ExecuteTool(const llm::ToolCall& call, SessionHost& host, const llm::CancelToken& cancel,
                         TurnSummary* summary);
     std::vector<llm::Message> RequestMessages() const;
@@ -100,7 +134,15 @@ private:
     std::vector<llm::Message> history_;
     std::vector<HookMatcher> hooks_;  // guarded by mu_
     std::vector<std::string> agents_;  // guarded by mu_
+    Json agent_defs_ = Json::object();  // guarded by mu_
+    double total_cost_usd_ = 0;         // running total of the session (result.total_cost_usd)
 };
+
+// `/compact [instructions]` (compact.cpp): fires PreCompact (trigger manual), replaces the history
+// with a summary of it, emits system/compact_boundary; a model-less turn (num_turns 0).
+bool IsCompactCommand(const std::string& prompt);
+TurnSummary CompactConversation(Session& session, const std::string& prompt, SessionHost& host,
+                                const llm::CancelToken& cancel);
 
 // A message with only a role and text (other fields default).
 llm::Message TextMessage(llm::Role role, std::string text);

@@ -8,6 +8,8 @@
 #include <optional>
 #include <thread>
 
+#include "code/json_schema.h"
+#include "code/task_tool.h"
 #include "common/ids.h"
 #include "common/log.h"
 
@@ -150,8 +152,13 @@ private:
         if (subtype == "mcp_status") return Emit(ControlSuccess(id, session_.McpStatusBody()));
         if (subtype == "mcp_message")
             return Emit(ControlError(id, "SDK MCP server not found: " + req.value("server_name", "")));
-        if (subtype == "stop_task")
-            return Emit(ControlError(id, "No running task with id " + req.value("task_id", "")));
+        if (subtype == "stop_task") {
+            const std::string task = req.value("task_id", "");
+            if (!HasSubagentTask(task)) return Emit(ControlError(id, "No running task with id " + task));
+            Emit(ControlSuccess(id));  // the ack precedes the task's "stopped" notification
+            StopSubagentTask(task);
+            return;
+        }
         Emit(ControlError(id, "Unsupported control request subtype: " + subtype));
     }
 
@@ -166,7 +173,7 @@ private:
             system = req["systemPrompt"].get<std::string>();
         }
         session_.SetSystemPrompt(system, req.value("appendSystemPrompt", ""));
-        if (req.contains("hooks")) session_.SetHooks(ParseHooks(req["hooks"]));
+        if (req.contains("hooks")) session_.AddHooks(ParseHooks(req["hooks"]));
         Json agents = Json::array();
         if (req.contains("agents") && req["agents"].is_object()) {
             std::vector<std::string> names;
@@ -176,7 +183,11 @@ private:
                                   {"description", it.value().is_object() ? it.value().value("description", "") : ""}});
             }
             session_.SetAgents(std::move(names));
+            session_.SetAgentDefinitions(req["agents"]);
         }
+        if (req.contains("jsonSchema") && req["jsonSchema"].is_object() &&
+            CheckStructuredOutputSchema(req["jsonSchema"]))
+            session_.SetJsonSchema(req["jsonSchema"]);
         Json models = Json::array();
         for (const std::string& name : registry_.Names())
             models.push_back({{"value", name}, {"displayName", name}, {"description", name}});

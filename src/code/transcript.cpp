@@ -94,6 +94,22 @@ Result<std::unique_ptr<Transcript>> Transcript::Open(const std::string& session_
     return t;
 }
 
+Result<std::unique_ptr<Transcript>> Transcript::OpenSubagent(const std::string& session_id,
+                                                             const std::string& agent_id,
+                                                             const std::string& cwd) {
+    std::error_code ec;
+    const std::string dir = ConversationsDir() + "/" + session_id + "/subagents";
+    fs::create_directories(dir, ec);
+    std::unique_ptr<Transcript> t(new Transcript());
+    t->path_ = dir + "/agent-" + agent_id + ".jsonl";
+    t->session_id_ = session_id;
+    t->cwd_ = cwd;
+    t->agent_id_ = agent_id;
+    t->file_ = std::fopen(t->path_.c_str(), "a");
+    if (!t->file_) return MakeError(ErrorCode::kUnavailable, "cannot open transcript " + t->path_);
+    return t;
+}
+
 Transcript::~Transcript() {
     if (file_) std::fclose(file_);
 }
@@ -107,8 +123,9 @@ void Transcript::Append(const llm::Message& message) {
                   {"sessionId", session_id_},
                   {"timestamp", Timestamp()},
                   {"cwd", cwd_},
-                  {"isSidechain", false},
+                  {"isSidechain", !agent_id_.empty()},
                   {"message", MessageJson(message)}};
+    if (!agent_id_.empty()) entry["agentId"] = agent_id_;
     last_uuid_ = uuid;
     const std::string line = DumpJson(entry) + "\n";
     std::fwrite(line.data(), 1, line.size(), file_);

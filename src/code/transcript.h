@@ -21,6 +21,11 @@ public:
     // Opens (appending) <dir>/<session_id>.jsonl, creating the directory.
     static Result<std::unique_ptr<Transcript>> Open(const std::string& session_id,
                                                     const std::string& cwd);
+    // A subagent's sidechain transcript, <dir>/<session_id>/subagents/agent-<agent_id>.jsonl
+    // (§6.1): entries carry isSidechain: true and agentId.
+    static Result<std::unique_ptr<Transcript>> OpenSubagent(const std::string& session_id,
+                                                            const std::string& agent_id,
+                                                            const std::string& cwd);
     ~Transcript();
     // Appends one entry and flushes, so EOF or SIGTERM loses nothing.
     void Append(const llm::Message& message);
@@ -30,6 +35,7 @@ private:
     Transcript() = default;
     std::FILE* file_ = nullptr;
     std::string path_, session_id_, cwd_, last_uuid_;
+    std::string agent_id_;  // set for a subagent's sidechain transcript
     std::mutex mu_;
 };
 

@@ -2,6 +2,7 @@
 // answers composed from tool results, all without randomness or clocks.
 #include "llm/offline.h"
 
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 
@@ -153,6 +154,54 @@ std::string ToolNameOf(const std::vector<Message>& messages, const Message& resu
     return "the tool";
 }
 
+double TextMatchScore(const Json& result) {
+    auto scores = result.find("@scores");
+    if (scores == result.end() || !scores->is_object()) return -1;
+    auto score = scores->find("text_match");
+    return score != scores->end() && score->is_number() ? score->get<double>() : -1;
+}
+
+std::string FirstString(const Json& result, std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+        auto it = result.find(key);
+        if (it != result.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+    }
+    return "";
+}
+
+// An answer citing search results ({"search_results": [...]} from cortex_search or web_search):
+// "<title>: <text> [^index]" for the top result and the others scoring at least half as well
+// (at most kMaxCited); "" when the result is not search results.
+std::string CitedAnswer(const std::string& tool_text) {
+    constexpr size_t kMaxCited = 3;
+    constexpr size_t kMaxExcerpt = 400;
+    Json parsed = Json::parse(tool_text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("search_results") ||
+        !parsed["search_results"].is_array()) {
+        return "";
+    }
+    const Json& results = parsed["search_results"];
+    if (results.empty()) return "No matching documents were found.";
+    const double top = TextMatchScore(results[0]);
+    std::string answer;
+    size_t cited = 0;
+    for (const Json& r : results) {
+        if (!r.is_object() || cited == kMaxCited) break;
+        const double score = TextMatchScore(r);
+        if (cited > 0 && top > 0 && score < top * 0.5) continue;
+        std::string title = FirstString(r, {"doc_title", "title"});
+        std::string text = Truncate(FirstString(r, {"text", "snippet", "content"}), kMaxExcerpt);
+        if (title.empty() && text.empty()) continue;
+        if (!answer.empty()) answer += ' ';
+        answer += title.empty() ? text : text.empty() ? title : title + ": " + text;
+        if (r.contains("index") && r["index"].is_number_integer()) {
+            answer += " [^" + std::to_string(r["index"].get<int64_t>()) + "]";
+        }
+        ++cited;
+    }
+    return answer;
+}
+
 std::string SummariseToolResults(const std::vector<Message>& messages) {
     size_t first = messages.size();
     while (first > 0 && messages[first - 1].role == Role::kTool) --first;
@@ -163,6 +212,8 @@ std::string SummariseToolResults(const std::vector<Message>& messages) {
         if (!answer.empty()) answer += '\n';
         if (result.is_error) {
             answer += "The tool " + name + " failed: " + CompactRendering(result.text);
+        } else if (std::string cited = CitedAnswer(result.text); !cited.empty()) {
+            answer += "Based on " + name + ": " + cited;
         } else {
             answer += "Based on " + name + ": " + CompactRendering(result.text);
         }

@@ -1,12 +1,15 @@
 #include "pipeline/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "pipeline/extract_settings.h"
 #include "pipeline/json_path.h"
 #include "pipeline/naming.h"
+#include "pipeline/response_actions.h"
 #include "pipeline/secrets.h"
 
 namespace oc::pipeline {
@@ -15,9 +18,11 @@ namespace {
 using Keys = std::set<std::string>;
 
 const Keys kTopKeys = {"client",      "resource_defaults", "resources",  "pipeline_name",
-                       "destination", "dataset_name",      "source_name"};
+                       "destination", "dataset_name",      "source_name", "loader_file_format",
+                       "extract",     "runtime"};
 const Keys kClientKeys = {"base_url",  "headers", "auth",
-                          "paginator", "session", "requests_per_minute"};
+                          "paginator", "session", "requests_per_minute",
+                          "requests_burst"};
 const Keys kResourceKeys = {"name",
                             "endpoint",
                             "table_name",
@@ -44,7 +49,19 @@ const Keys kIncrementalKeys = {"cursor_path",     "initial_value", "end_value",
                                "range_start",     "range_end",     "lag",
                                "primary_key",     "start_param",   "end_param",
                                "convert",         "type"};
-const Keys kAuthKeys = {"type", "token", "name", "api_key", "location", "username", "password"};
+const Keys kAuthKeys = {"type",
+                        "token",
+                        "name",
+                        "api_key",
+                        "location",
+                        "username",
+                        "password",
+                        "access_token_url",
+                        "client_id",
+                        "client_secret",
+                        "access_token_request_data",
+                        "default_token_expiration",
+                        "access_token"};
 const Keys kPaginatorTypes = {"auto",   "single_page", "json_link", "header_link",
                               "offset", "page_number", "cursor",    "header_cursor"};
 
@@ -99,6 +116,44 @@ std::string Secret(const Ctx& ctx, const std::string& key) {
     return v ? *v : std::string();
 }
 
+std::string UpperName(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "missing secret `key` for `at` (set SOURCES__SRC__KEY or ...)": the key and where to set it.
+Error MissingSecret(const Ctx& ctx, const std::string& key, const std::string& at) {
+    return Bad(ctx, "missing secret `" + key + "` for `" + at + "` (set SOURCES__" +
+                        UpperName(ctx.source_name) + "__" + UpperName(key) + " or `" + key +
+                        "` under [sources." + ctx.source_name + "] in .dlt/secrets.toml)");
+}
+
+// oauth2_client_credentials fields (reference §2.1); client_id/client_secret may be secrets.
+Status ParseOAuth2(const Ctx& ctx, const Json& obj, const std::string& at, AuthConfig& auth) {
+    OC_ASSIGN_OR_RETURN(auth.access_token_url, GetString(ctx, obj, "access_token_url", at));
+    OC_ASSIGN_OR_RETURN(auth.client_id, GetString(ctx, obj, "client_id", at));
+    OC_ASSIGN_OR_RETURN(auth.client_secret, GetString(ctx, obj, "client_secret", at));
+    OC_ASSIGN_OR_RETURN(auth.access_token, GetString(ctx, obj, "access_token", at));
+    if (auth.access_token_url.empty()) auth.access_token_url = Secret(ctx, "access_token_url");
+    if (auth.access_token_url.empty())
+        return Bad(ctx, "`" + at + ".access_token_url` is required for oauth2_client_credentials");
+    if (auth.client_id.empty()) auth.client_id = Secret(ctx, "client_id");
+    if (auth.client_id.empty()) return MissingSecret(ctx, "client_id", at);
+    if (auth.client_secret.empty()) auth.client_secret = Secret(ctx, "client_secret");
+    if (auth.client_secret.empty()) return MissingSecret(ctx, "client_secret", at);
+    if (auto d = obj.value("access_token_request_data", Json()); !d.is_null()) {
+        if (!d.is_object())
+            return Bad(ctx, "`" + at + ".access_token_request_data` must be a mapping");
+        auth.access_token_request_data = d;
+    }
+    if (auto e = obj.value("default_token_expiration", Json()); !e.is_null()) {
+        if (!e.is_number_integer() || e.get<int>() <= 0)
+            return Bad(ctx, "`" + at + ".default_token_expiration` must be a positive integer");
+        auth.default_token_expiration = e.get<int>();
+    }
+    return {};
+}
+
 Result<AuthConfig> ParseAuth(const Ctx& ctx, const Json& a, const std::string& at) {
     AuthConfig auth;
     if (a.is_null()) return auth;
@@ -114,19 +169,18 @@ Result<AuthConfig> ParseAuth(const Ctx& ctx, const Json& a, const std::string& a
     if (auth.type == "bearer") {
         if (auth.token.empty()) auth.token = Secret(ctx, "token");
         if (auth.token.empty()) auth.token = Secret(ctx, "api_key");
-        if (auth.token.empty())
-            return Bad(ctx, "missing secret `token` for `" + at + "` (set SOURCES__" +
-                                ctx.source_name + "__API_KEY or [sources." + ctx.source_name +
-                                "] api_key in .dlt/secrets.toml)");
+        if (auth.token.empty()) return MissingSecret(ctx, "api_key", at);
     } else if (auth.type == "api_key") {
         if (auth.api_key.empty()) auth.api_key = Secret(ctx, "api_key");
-        if (auth.api_key.empty()) return Bad(ctx, "missing secret `api_key` for `" + at + "`");
+        if (auth.api_key.empty()) return MissingSecret(ctx, "api_key", at);
     } else if (auth.type == "http_basic") {
         if (auth.username.empty()) auth.username = Secret(ctx, "username");
         if (auth.password.empty()) auth.password = Secret(ctx, "password");
+    } else if (auth.type == "oauth2_client_credentials") {
+        OC_TRY(ParseOAuth2(ctx, obj, at, auth));
     } else {
         return Bad(ctx, "unknown auth type `" + auth.type + "` at `" + at +
-                            "` (known: bearer, api_key, http_basic)");
+                            "` (known: bearer, api_key, http_basic, oauth2_client_credentials)");
     }
     return auth;
 }
@@ -206,6 +260,11 @@ Result<EndpointConfig> ParseEndpoint(const Ctx& ctx, const Json& e, const std::s
     if (obj.contains("params") && !obj["params"].is_null()) ep.params = obj["params"];
     if (!ep.params.is_object()) return Bad(ctx, "`" + at + ".params` must be a mapping");
     ep.json = obj.value("json", Json());
+    ep.data = obj.value("data", Json());
+    if (!ep.data.is_null() && !ep.data.is_object() && !ep.data.is_string())
+        return Bad(ctx, "`" + at + ".data` must be a mapping or a string");
+    if (!ep.json.is_null() && !ep.data.is_null())
+        return Bad(ctx, "`" + at + "` cannot use both `json` and `data`");
     if (obj.contains("headers") && obj["headers"].is_object()) ep.headers = obj["headers"];
     ep.paginator = obj.value("paginator", Json());
     OC_TRY(CheckPaginator(ctx, ep.paginator, at + ".paginator"));
@@ -225,7 +284,10 @@ Result<EndpointConfig> ParseEndpoint(const Ctx& ctx, const Json& e, const std::s
         OC_ASSIGN_OR_RETURN(AuthConfig auth, ParseAuth(ctx, obj["auth"], at + ".auth"));
         ep.auth = auth;
     }
-    if (obj.contains("response_actions") && obj["response_actions"].is_array()) {
+    if (obj.contains("response_actions") && !obj["response_actions"].is_null()) {
+        auto actions = ParseResponseActions(obj["response_actions"], at + ".response_actions");
+        if (!actions) return Bad(ctx, actions.error().message);
+        ep.actions = std::move(*actions);
         ep.response_actions = obj["response_actions"];
     }
     OC_TRY(ResolveSpecialParams(ctx, ep, at));
@@ -259,7 +321,8 @@ std::string FindParent(const EndpointConfig& ep) {
     const std::string marker = "{resources.";
     size_t pos = ep.path.find(marker);
     if (pos == std::string::npos) {
-        std::string params = DumpJson(ep.params) + DumpJson(ep.json);
+        std::string params = DumpJson(ep.params) + DumpJson(ep.json) + DumpJson(ep.data) +
+                             DumpJson(ep.headers);
         pos = params.find(marker);
         if (pos == std::string::npos) return "";
         size_t end = params.find('.', pos + marker.size());
@@ -346,8 +409,17 @@ Result<PipelineConfig> ParseConfigDoc(const Json& doc, const std::string& where,
     OC_ASSIGN_OR_RETURN(cfg.pipeline_name,
                         GetString(ctx, doc, "pipeline_name", "", "rest_api_pipeline"));
     OC_ASSIGN_OR_RETURN(cfg.destination, GetString(ctx, doc, "destination", "", "duckdb"));
-    if (cfg.destination != "duckdb")
-        return Bad(ctx, "destination `" + cfg.destination + "` is not supported (duckdb)");
+    if (cfg.destination != "duckdb" && cfg.destination != "postgres" &&
+        cfg.destination != "filesystem")
+        return Bad(ctx, "destination `" + cfg.destination +
+                            "` is not supported (duckdb, postgres, filesystem)");
+    OC_ASSIGN_OR_RETURN(cfg.loader_file_format,
+                        GetString(ctx, doc, "loader_file_format", "", ""));
+    if (!cfg.loader_file_format.empty() && cfg.loader_file_format != "jsonl" &&
+        cfg.loader_file_format != "parquet" && cfg.loader_file_format != "csv")
+        return Bad(ctx, "loader_file_format `" + cfg.loader_file_format +
+                            "` is not supported (jsonl, parquet, csv)");
+    cfg.secrets = secrets;
     OC_ASSIGN_OR_RETURN(cfg.source_name, GetString(ctx, doc, "source_name", "", "rest_api"));
     OC_ASSIGN_OR_RETURN(cfg.dataset_name,
                         GetString(ctx, doc, "dataset_name", "", cfg.pipeline_name + "_dataset"));
@@ -372,6 +444,12 @@ Result<PipelineConfig> ParseConfigDoc(const Json& doc, const std::string& where,
             return Bad(ctx, "`client.requests_per_minute` must be a non-negative integer");
         cfg.client.requests_per_minute = rpm.get<int>();
     }
+    if (auto burst = client.value("requests_burst", Json()); !burst.is_null()) {
+        if (!burst.is_number_integer() || burst.get<int>() < 1)
+            return Bad(ctx, "`client.requests_burst` must be a positive integer");
+        cfg.client.requests_burst = burst.get<int>();
+    }
+    if (auto st = ApplyExtractSettings(doc, secrets, cfg); !st) return Bad(ctx, st.error().message);
     OC_TRY(CheckPaginator(ctx, cfg.client.paginator, "client.paginator"));
     Json defaults = doc.value("resource_defaults", Json::object());
     OC_TRY(CheckKeys(ctx, defaults, kResourceKeys, "resource_defaults"));

@@ -1,261 +1,416 @@
 #include "pipeline/extract.h"
 
-#include <chrono>
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <map>
-#include <set>
+#include <memory>
+#include <mutex>
 #include <thread>
 
-#include "pipeline/digest.h"
+#include "pipeline/auth.h"
+#include "pipeline/extract_chain.h"
 #include "pipeline/incremental.h"
-#include "pipeline/json_path.h"
-#include "pipeline/paginator.h"
-#include "pipeline/request_template.h"
+#include "pipeline/rate_limiter.h"
 
 namespace oc::pipeline {
 namespace {
 
-std::string JoinUrl(const std::string& base, const std::string& path) {
-    if (path.rfind("http:", 0) == 0 || path.rfind("https:", 0) == 0 || base.empty()) return path;
-    std::string b = base;
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    size_t start = 0;
-    while (start < path.size() && path[start] == '/') ++start;
-    return b + "/" + path.substr(start);
-}
-
-void ApplyAuth(const AuthConfig& auth, std::vector<std::pair<std::string, std::string>>& headers,
-               PageRequest& req) {
-    if (auth.type == "bearer") {
-        headers.emplace_back("Authorization", "Bearer " + auth.token);
-    } else if (auth.type == "api_key") {
-        if (auth.location == "query" || auth.location == "param") {
-            req.query.emplace_back(auth.name, auth.api_key);
-        } else if (auth.location == "cookie") {
-            headers.emplace_back("Cookie", auth.name + "=" + auth.api_key);
-        } else {
-            headers.emplace_back(auth.name, auth.api_key);
-        }
-    } else if (auth.type == "http_basic") {
-        headers.emplace_back("Authorization",
-                             "Basic " + Base64(auth.username + ":" + auth.password));
-    }
-}
-
-bool LastSegmentHasPlaceholder(const std::string& path) {
-    std::string last = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-    size_t pos = last.find('{');
-    return pos != std::string::npos && (pos + 1 >= last.size() || last[pos + 1] != '{');
-}
-
-// Spaces requests evenly to honour client.requests_per_minute.
-struct Pacer {
-    std::chrono::steady_clock::duration interval{};
-    std::chrono::steady_clock::time_point next{};
-    void Wait() {
-        if (interval.count() == 0) return;
-        auto now = std::chrono::steady_clock::now();
-        if (next > now) std::this_thread::sleep_for(next - now);
-        next = std::max(now, next) + interval;
-    }
+struct PageItem {
+    std::vector<Json> rows;
+    bool last = true;
+    std::shared_ptr<const Json> parent_row;
 };
 
-struct ChainInput {
-    const PipelineConfig* config;
-    const ResourceConfig* res;
-    const ExtractOptions* options;
-    const Json* parent_row;
-    const Json* incremental_values;
-    Pacer* pacer;
+// Per-resource run state. Fields below `// scheduling` are guarded by Extractor::mu_.
+struct ResourceRun {
+    const ResourceConfig* cfg = nullptr;
+    int parent = -1;  // index of the parent resource, -1 = top level
+    int depth = 0;
+    std::vector<size_t> children;
+    std::optional<IncrementalRun> inc;  // touched by the consumer thread only
+    std::unique_ptr<RequestAuth> own_auth;
+    RequestAuth* auth = nullptr;
+    std::atomic<int> requests{0};
+    size_t rows = 0;  // consumer thread only
+    // scheduling
+    uint64_t created = 0;  // chains created
+    uint64_t head = 0;     // chains whose pages were all delivered
+    int head_next = 0;     // next page of the head chain to deliver
+    bool complete = false;
+    std::map<std::pair<uint64_t, int>, PageItem> buffer;  // fetched, not yet delivered
 };
 
-// Renders the first request of a chain and picks paginator/selector (reference §3.1).
-Status PrepareChain(const ChainInput& in, PageRequest& req, Paginator& pag,
-                    std::optional<std::string>& selector) {
-    const EndpointConfig& ep = in.res->endpoint;
-    TemplateContext ctx{in.res->parent, in.parent_row, in.incremental_values, &ep.params};
-    std::vector<std::string> used;
-    OC_ASSIGN_OR_RETURN(std::string path, ExpandTemplate(ep.path, ctx, ep.path, true, &used));
-    Json params = ep.params;
-    for (const auto& name : used) params.erase(name);
-    OC_ASSIGN_OR_RETURN(auto query, RenderParams(params, ctx, "params"));
-    SplitUrl(JoinUrl(in.config->client.base_url, path), req.url, req.query);
-    for (auto& q : query) req.query.push_back(std::move(q));
-    if (ep.incremental && !ep.incremental->start_param.empty() && in.incremental_values) {
-        Json start = in.incremental_values->value("start_value", Json());
-        if (!start.is_null()) req.query.emplace_back(ep.incremental->start_param, PyStr(start));
-    }
-    if (ep.incremental && !ep.incremental->end_param.empty() &&
-        !ep.incremental->end_value.is_null()) {
-        req.query.emplace_back(ep.incremental->end_param, PyStr(ep.incremental->end_value));
-    }
-    if (!ep.json.is_null()) {
-        OC_ASSIGN_OR_RETURN(req.body, ExpandJson(ep.json, ctx, "json"));
-    }
-    selector = ep.data_selector;
-    Json pag_cfg = ep.paginator;
-    if (pag_cfg.is_null() && LastSegmentHasPlaceholder(ep.path)) {
-        pag_cfg = "single_page";
-        if (!selector) selector = "$";
-    }
-    if (pag_cfg.is_null()) pag_cfg = in.config->client.paginator;
-    OC_ASSIGN_OR_RETURN(pag, Paginator::FromConfig(pag_cfg));
-    pag.InitRequest(req);
-    return {};
-}
-
-bool IgnoredByAction(const Json& actions, int status) {
-    for (const auto& a : actions) {
-        if (a.is_object() && a.value("status_code", 0) == status &&
-            a.value("action", "") == "ignore")
-            return true;
-    }
-    return false;
-}
-
-Result<net::ClientResponse> SendPage(const ChainInput& in, const PageRequest& req) {
-    net::ClientRequest cr;
-    cr.method = in.res->endpoint.method;
-    cr.url = req.url;
-    PageRequest with_auth = req;
-    std::vector<std::pair<std::string, std::string>> headers = {
-        {"User-Agent", "cortex-pipeline/0.1"}, {"Accept", "*/*"}};
-    for (const auto& h : in.config->client.headers) headers.push_back(h);
-    for (auto it = in.res->endpoint.headers.begin(); it != in.res->endpoint.headers.end(); ++it) {
-        headers.emplace_back(it.key(), PyStr(*it));
-    }
-    ApplyAuth(in.res->endpoint.auth ? *in.res->endpoint.auth : in.config->client.auth, headers,
-              with_auth);
-    if (!with_auth.query.empty()) cr.url += "?" + EncodeQuery(with_auth.query);
-    if (!req.body.is_null()) {
-        cr.body = DumpJson(req.body);
-        headers.emplace_back("Content-Type", "application/json");
-    }
-    cr.headers = std::move(headers);
-    cr.max_retries = in.options->max_retries;
-    cr.initial_backoff_ms = in.options->initial_backoff_ms;
-    cr.total_timeout_ms = in.options->total_timeout_ms;
-    in.pacer->Wait();
-    auto resp = net::HttpClient::Send(cr);
-    if (!resp) {
-        return MakeError(resp.error().code, "resource `" + in.res->name + "`: " + cr.method + " " +
-                                                req.url + " failed: " + resp.error().message);
-    }
-    return resp;
-}
-
-// Runs one request chain; appends selected records to out.
-Status RunChain(const ChainInput& in, std::vector<Json>& out, int& requests) {
-    PageRequest req;
-    Paginator pag;
-    std::optional<std::string> selector;
-    OC_TRY(PrepareChain(in, req, pag, selector));
-    std::optional<JsonPath> parsed;
-    if (selector) {
-        OC_ASSIGN_OR_RETURN(JsonPath p, ParseJsonPath(*selector));
-        parsed = std::move(p);
-    }
-    for (int page = 0; page < 1000000; ++page) {
-        OC_ASSIGN_OR_RETURN(net::ClientResponse resp, SendPage(in, req));
-        ++requests;
-        if (resp.status >= 400) {
-            if (IgnoredByAction(in.res->endpoint.response_actions, resp.status)) return {};
-            return MakeError(ErrorCode::kUnavailable,
-                             "resource `" + in.res->name + "`: " + in.res->endpoint.method + " " +
-                                 req.url + " returned HTTP " + std::to_string(resp.status));
-        }
-        Json body;
-        if (!resp.body.empty()) {
-            auto doc = ParseJson(resp.body);
-            if (!doc)
-                return MakeError(ErrorCode::kInvalidArgument, "resource `" + in.res->name + "`: " +
-                                                                  req.url + " did not return JSON");
-            body = std::move(*doc);
-        }
-        if (!parsed) {
-            OC_ASSIGN_OR_RETURN(JsonPath p, ParseJsonPath(DetectDataSelector(body)));
-            parsed = std::move(p);
-        }
-        std::vector<Json> records = SelectRecords(*parsed, body);
-        size_t count = records.size();
-        for (auto& r : records) out.push_back(std::move(r));
-        pag.Detect(resp, body);
-        OC_ASSIGN_OR_RETURN(bool more, pag.Advance(resp, body, count, req));
-        if (!more) break;
-    }
-    return {};
-}
-
-Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::vector<Json>& rows,
-                       size_t from) {
-    for (size_t i = from; i < rows.size(); ++i) {
-        if (!rows[i].is_object()) rows[i] = Json{{"value", rows[i]}};
+Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::vector<Json>& rows) {
+    for (auto& row : rows) {
+        if (!row.is_object()) row = Json{{"value", row}};
         for (const auto& f : res.include_from_parent) {
             if (!parent_row.contains(f)) {
                 return MakeError(ErrorCode::kInvalidArgument,
                                  "resource `" + res.name + "`: include_from_parent field `" + f +
                                      "` is missing in the parent row");
             }
-            rows[i]["_" + res.parent + "_" + f] = parent_row[f];
+            row["_" + res.parent + "_" + f] = parent_row[f];
         }
     }
     return {};
 }
 
-Result<ExtractOutput> ExtractResources(const PipelineConfig& config, const Json& prior_source_state,
-                                       const ExtractOptions& options) {
-    ExtractOutput out;
-    out.source_state = prior_source_state.is_object() ? prior_source_state : Json::object();
+class Extractor {
+public:
+    Extractor(const PipelineConfig& config, const Json& prior, const ExtractOptions& options,
+              const PageSink& sink)
+        : config_(config),
+          options_(options),
+          sink_(sink),
+          limiter_(config.client.requests_per_minute, config.client.requests_burst) {
+        source_state_ = prior.is_object() ? prior : Json::object();
+        const RuntimeSettings& rt = config.runtime;
+        policy_.max_attempts =
+            options.max_retries ? *options.max_retries + 1 : rt.request_max_attempts;
+        policy_.backoff_factor_s = options.initial_backoff_ms ? *options.initial_backoff_ms / 1000.0
+                                                              : rt.request_backoff_factor;
+        policy_.max_delay_s = rt.request_max_retry_delay;
+        policy_.timeout_ms = options.total_timeout_ms ? *options.total_timeout_ms
+                                                      : static_cast<int>(rt.request_timeout * 1000);
+        workers_ = std::max(1, options.workers.value_or(config.extract.workers));
+        int queued = options.max_queued_pages.value_or(config.extract.max_queued_pages);
+        queue_cap_ = queued > 0 ? queued : 2 * workers_ + 2;
+        client_auth_ = std::make_unique<RequestAuth>(config.client.auth, policy_.timeout_ms);
+    }
+
+    Result<ExtractSummary> Run();
+
+private:
+    void Setup();
+    void WorkerLoop();
+    std::unique_ptr<ChainState> PickLocked();
+    bool HeadBufferedLocked(const ResourceRun& r) const {
+        return !r.buffer.empty() && r.buffer.begin()->first.first == r.head;
+    }
+    uint64_t BacklogLocked(const ResourceRun& r) const {
+        uint64_t n = 0;
+        for (size_t c : r.children) n += res_[c]->created - res_[c]->head;
+        return n;
+    }
+    int DeliverableLocked() const;
+    bool AllCompleteLocked();
+    Status Consume(ResourceRun& r, PageItem& page);
+    void FailLocked(Error e) {
+        if (!error_) error_ = std::move(e);
+        stop_ = true;
+        work_cv_.notify_all();
+        page_cv_.notify_all();
+    }
+    int64_t InFlightLocked() const { return buffered_ + inflight_ + consuming_; }
+
+    const PipelineConfig& config_;
+    const ExtractOptions& options_;
+    const PageSink& sink_;
+    TokenBucket limiter_;
+    RetryPolicy policy_;
+    int workers_ = 1;
+    int64_t queue_cap_ = 4;
+    std::unique_ptr<RequestAuth> client_auth_;
+    std::vector<std::unique_ptr<ResourceRun>> res_;
+    Json source_state_;
+
+    std::mutex mu_;
+    std::condition_variable work_cv_;  // workers: a chain became ready or capacity freed
+    std::condition_variable page_cv_;  // consumer: a page arrived, or an error
+    // Chains waiting for their next fetch, per resource, by ordinal.
+    std::vector<std::map<uint64_t, std::unique_ptr<ChainState>>> ready_;
+    int64_t buffered_ = 0;
+    int64_t inflight_ = 0;
+    int64_t consuming_ = 0;
+    std::atomic<bool> stop_{false};
+    std::optional<Error> error_;
+    ExtractStats stats_;
+};
+
+void Extractor::Setup() {
     std::map<std::string, size_t> index;
-    Pacer pacer;
-    if (config.client.requests_per_minute > 0) {
-        pacer.interval = std::chrono::microseconds(60000000 / config.client.requests_per_minute);
-    }
-    for (const auto& res : config.resources) {
-        ExtractedResource er;
-        er.config = &res;
-        std::optional<IncrementalRun> inc;
-        if (res.endpoint.incremental) {
-            inc.emplace(*res.endpoint.incremental, res.primary_key,
-                        IncrementalState(out.source_state, res.name,
-                                         res.endpoint.incremental->cursor_path));
+    for (const auto& res : config_.resources) {
+        auto r = std::make_unique<ResourceRun>();
+        r->cfg = &res;
+        if (!res.parent.empty()) {
+            r->parent = static_cast<int>(index.at(res.parent));
+            r->depth = res_[r->parent]->depth + 1;
+            res_[r->parent]->children.push_back(res_.size());
         }
-        ChainInput in{&config, &res, &options, nullptr, inc ? &inc->values : nullptr, &pacer};
-        std::vector<Json> rows;
-        if (res.parent.empty()) {
-            OC_TRY(RunChain(in, rows, er.requests));
+        if (res.endpoint.auth) {
+            r->own_auth = std::make_unique<RequestAuth>(*res.endpoint.auth, policy_.timeout_ms);
+            r->auth = r->own_auth.get();
         } else {
-            const auto& parent_rows = out.resources[index.at(res.parent)].rows;
-            for (const auto& prow : parent_rows) {
-                in.parent_row = &prow;
-                size_t from = rows.size();
-                OC_TRY(RunChain(in, rows, er.requests));
-                OC_TRY(AddParentFields(res, prow, rows, from));
-            }
+            r->auth = client_auth_.get();
         }
-        if (inc) {
-            OC_ASSIGN_OR_RETURN(rows, inc->Filter(std::move(rows)));
-            if (res.endpoint.incremental->end_value.is_null()) {
-                SetIncrementalState(out.source_state, res.name,
-                                    res.endpoint.incremental->cursor_path, inc->NewState());
-            }
+        if (res.endpoint.incremental) {
+            r->inc.emplace(
+                *res.endpoint.incremental, res.primary_key,
+                IncrementalState(source_state_, res.name, res.endpoint.incremental->cursor_path));
         }
-        er.rows = std::move(rows);
-        index[res.name] = out.resources.size();
-        out.resources.push_back(std::move(er));
+        index[res.name] = res_.size();
+        res_.push_back(std::move(r));
     }
+    ready_.resize(res_.size());
+    for (size_t i = 0; i < res_.size(); ++i) {
+        if (res_[i]->parent >= 0) continue;
+        auto chain = std::make_unique<ChainState>();
+        chain->resource = i;
+        chain->ordinal = res_[i]->created++;
+        ready_[i].emplace(chain->ordinal, std::move(chain));
+    }
+    stats_.page_bound = queue_cap_ + static_cast<int64_t>(res_.size()) + 1;
+}
+
+// The next chain to fetch: the head chain of a resource may always go (so the consumer can
+// never wait on a page nobody fetches) unless its resource has too many child chains queued;
+// others only while fewer than queue_cap_ pages are held. Deeper resources first, so fan-out
+// backlogs drain before their parents fetch more pages; within a resource the oldest chain.
+std::unique_ptr<ChainState> Extractor::PickLocked() {
+    int best_res = -1;
+    uint64_t best_ordinal = 0;
+    int best_score = -1;
+    const bool room = InFlightLocked() < queue_cap_;
+    for (size_t i = 0; i < res_.size(); ++i) {
+        auto& queue = ready_[i];
+        if (queue.empty()) continue;
+        const ResourceRun& r = *res_[i];
+        if (!r.children.empty() &&
+            BacklogLocked(r) >= static_cast<uint64_t>(config_.extract.max_parallel_items))
+            continue;
+        int score = -1;
+        uint64_t ordinal = 0;
+        if (!HeadBufferedLocked(r) && queue.count(r.head) != 0) {
+            score = 1000 + r.depth;
+            ordinal = r.head;
+        } else if (room) {
+            score = r.depth;
+            ordinal = queue.begin()->first;
+        }
+        if (score > best_score) {
+            best_score = score;
+            best_res = static_cast<int>(i);
+            best_ordinal = ordinal;
+        }
+    }
+    if (best_res < 0) return nullptr;
+    auto node = ready_[best_res].extract(best_ordinal);
+    return std::move(node.mapped());
+}
+
+void Extractor::WorkerLoop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+        if (stop_) return;
+        auto chain = PickLocked();
+        if (!chain) {
+            work_cv_.wait(lock);
+            continue;
+        }
+        ++inflight_;
+        stats_.max_pages_in_flight = std::max(stats_.max_pages_in_flight, InFlightLocked());
+        stats_.max_concurrent_requests =
+            std::max(stats_.max_concurrent_requests, static_cast<int>(inflight_));
+        ResourceRun& r = *res_[chain->resource];
+        lock.unlock();
+
+        ChainEnv env;
+        env.config = &config_;
+        env.fetch.policy = policy_;
+        env.fetch.limiter = limiter_.enabled() ? &limiter_ : nullptr;
+        env.fetch.auth = r.auth;
+        env.fetch.stop = &stop_;
+        env.fetch.requests = &r.requests;
+        env.incremental_values = r.inc ? &r.inc->values : nullptr;
+        Result<FetchedPage> page = MakeError(ErrorCode::kInternal, "not fetched");
+        try {
+            page = FetchNextPage(env, *chain);
+        } catch (const std::exception& e) {
+            page = MakeError(ErrorCode::kInvalidArgument,
+                             "resource `" + r.cfg->name + "`: unexpected value: " + e.what());
+        }
+        if (page && options_.progress != nullptr) {
+            options_.progress->pages.fetch_add(1, std::memory_order_relaxed);
+            options_.progress->rows.fetch_add(static_cast<int64_t>(page->rows.size()),
+                                              std::memory_order_relaxed);
+        }
+
+        lock.lock();
+        --inflight_;
+        if (!page) {
+            if (page.error().code != ErrorCode::kCancelled || !error_) FailLocked(page.error());
+            return;
+        }
+        ++stats_.pages;
+        PageItem item{std::move(page->rows), page->last, chain->parent_row};
+        r.buffer.emplace(std::make_pair(chain->ordinal, chain->pages - 1), std::move(item));
+        ++buffered_;
+        stats_.max_pages_in_flight = std::max(stats_.max_pages_in_flight, InFlightLocked());
+        if (!page->last) {
+            const size_t idx = chain->resource;
+            const uint64_t ordinal = chain->ordinal;
+            ready_[idx].emplace(ordinal, std::move(chain));
+        }
+        page_cv_.notify_one();
+        work_cv_.notify_all();
+    }
+}
+
+int Extractor::DeliverableLocked() const {
+    for (size_t i = 0; i < res_.size(); ++i) {
+        const ResourceRun& r = *res_[i];
+        if (!r.buffer.empty() && r.buffer.begin()->first == std::make_pair(r.head, r.head_next))
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+bool Extractor::AllCompleteLocked() {
+    bool all = true;
+    for (auto& rp : res_) {
+        ResourceRun& r = *rp;
+        if (!r.complete) {
+            const bool closed = r.parent < 0 || res_[r.parent]->complete;
+            if (closed && r.head == r.created && r.buffer.empty()) {
+                r.complete = true;
+                if (options_.progress != nullptr) options_.progress->resources_done.fetch_add(1);
+            }
+        }
+        all = all && r.complete;
+    }
+    return all;
+}
+
+Status Extractor::Consume(ResourceRun& r, PageItem& page) {
+    const ResourceConfig& res = *r.cfg;
+    if (page.parent_row) OC_TRY(AddParentFields(res, *page.parent_row, page.rows));
+    if (r.inc) {
+        auto kept = r.inc->Filter(std::move(page.rows));
+        if (!kept)
+            return MakeError(kept.error().code,
+                             "resource `" + res.name + "`: " + kept.error().message);
+        page.rows = std::move(*kept);
+    }
+    if (!r.children.empty() && !page.rows.empty()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const auto& row : page.rows) {
+            auto shared = std::make_shared<const Json>(row);
+            for (size_t c : r.children) {
+                auto chain = std::make_unique<ChainState>();
+                chain->resource = c;
+                chain->ordinal = res_[c]->created++;
+                chain->parent_row = shared;
+                const uint64_t ordinal = chain->ordinal;
+                ready_[c].emplace(ordinal, std::move(chain));
+            }
+        }
+        work_cv_.notify_all();
+    }
+    r.rows += page.rows.size();
+    return sink_(res, page.rows);
+}
+
+Result<ExtractSummary> Extractor::Run() {
+    Setup();
+    std::vector<std::thread> threads;
+    threads.reserve(workers_);
+    for (int i = 0; i < workers_; ++i) threads.emplace_back([this] { WorkerLoop(); });
+    {
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            int idx = -1;
+            page_cv_.wait(lock, [&] {
+                if (error_) return true;
+                idx = DeliverableLocked();
+                return idx >= 0 || AllCompleteLocked();
+            });
+            if (error_ || idx < 0) break;
+            ResourceRun& r = *res_[idx];
+            auto node = r.buffer.extract(r.buffer.begin());
+            --buffered_;
+            consuming_ = 1;
+            lock.unlock();
+            Status st;
+            try {
+                st = Consume(r, node.mapped());
+            } catch (const std::exception& e) {
+                st = MakeError(ErrorCode::kInvalidArgument,
+                               "resource `" + r.cfg->name + "`: unexpected value: " + e.what());
+            }
+            const bool last = node.mapped().last;
+            node = {};  // free the page before taking the lock again
+            lock.lock();
+            consuming_ = 0;
+            if (last) {
+                ++r.head;
+                r.head_next = 0;
+            } else {
+                ++r.head_next;
+            }
+            work_cv_.notify_all();
+            if (!st) {
+                FailLocked(st.error());
+                break;
+            }
+        }
+        stop_ = true;
+        work_cv_.notify_all();
+    }
+    for (auto& t : threads) t.join();
+    if (error_) return *error_;
+
+    ExtractSummary out;
+    for (auto& rp : res_) {
+        ResourceRun& r = *rp;
+        const ResourceConfig& res = *r.cfg;
+        out.requests[res.name] = r.requests.load();
+        out.rows[res.name] = r.rows;
+        stats_.requests += r.requests.load();
+        if (r.inc && res.endpoint.incremental->end_value.is_null()) {
+            SetIncrementalState(source_state_, res.name, res.endpoint.incremental->cursor_path,
+                                r.inc->NewState());
+        }
+    }
+    out.source_state = std::move(source_state_);
+    out.stats = stats_;
+    if (options_.stats != nullptr) *options_.stats = stats_;
     return out;
 }
 
 }  // namespace
 
-Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior_source_state,
-                                 const ExtractOptions& options) {
+Result<ExtractSummary> ExtractStream(const PipelineConfig& config, const Json& prior_source_state,
+                                     const ExtractOptions& options, const PageSink& sink) {
     try {
-        return ExtractResources(config, prior_source_state, options);
+        Extractor extractor(config, prior_source_state, options, sink);
+        return extractor.Run();
     } catch (const nlohmann::json::exception& e) {
         return MakeError(ErrorCode::kInvalidArgument,
                          std::string("unexpected JSON value while extracting: ") + e.what());
     }
+}
+
+Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior_source_state,
+                                 const ExtractOptions& options) {
+    ExtractOutput out;
+    std::map<const ResourceConfig*, size_t> index;
+    for (const auto& res : config.resources) {
+        index[&res] = out.resources.size();
+        ExtractedResource er;
+        er.config = &res;
+        out.resources.push_back(std::move(er));
+    }
+    PageSink sink = [&](const ResourceConfig& res, std::vector<Json>& rows) -> Status {
+        auto& dst = out.resources[index.at(&res)].rows;
+        for (auto& row : rows) dst.push_back(std::move(row));
+        return {};
+    };
+    OC_ASSIGN_OR_RETURN(ExtractSummary summary,
+                        ExtractStream(config, prior_source_state, options, sink));
+    for (auto& er : out.resources) er.requests = summary.requests[er.config->name];
+    out.source_state = std::move(summary.source_state);
+    return out;
 }
 
 }  // namespace oc::pipeline

@@ -45,6 +45,7 @@ IncrementalRun::IncrementalRun(IncrementalConfig config, std::vector<std::string
         last_ = prior["last_value"];
         for (const auto& h : prior.value("unique_hashes", Json::array()))
             prior_hashes_.push_back(h);
+        hashes_ = prior_hashes_;  // rows at last_value seen so far (Filter runs once per page)
     } else {
         last_ = config_.initial_value;
     }
@@ -105,8 +106,8 @@ Result<std::vector<Json>> IncrementalRun::Filter(std::vector<Json> rows) {
         if (new_last.is_null() || Compare(*v, new_last) * (is_max ? 1 : -1) > 0) new_last = *v;
         kept.push_back(std::move(row));
     }
-    if (!new_last.is_null() && !last_.is_null() && Compare(new_last, last_) == 0)
-        hashes_ = prior_hashes_;
+    // A new maximum restarts the boundary hashes; an unchanged one keeps accumulating them.
+    if (new_last.is_null() || last_.is_null() || Compare(new_last, last_) != 0) hashes_.clear();
     for (const auto& row : kept) {
         const Json* v = JsonPathFirst(*parsed, row);
         if (v != nullptr && !v->is_null() && Compare(*v, new_last) == 0) {

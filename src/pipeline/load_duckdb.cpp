@@ -2,9 +2,11 @@
 
 #include <duckdb.h>
 
+#include <fstream>
 #include <set>
 
 #include "pipeline/digest.h"
+#include "pipeline/package.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -21,15 +23,6 @@ DataType FromDuckDbType(const std::string& t) {
 
 std::string Qualified(const std::string& schema, const std::string& table) {
     return QuoteIdent(schema) + "." + QuoteIdent(table);
-}
-
-std::string SqlString(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        out += c;
-        if (c == '\'') out += '\'';
-    }
-    return out + "'";
 }
 
 constexpr const char* kSystemTables[] = {
@@ -55,18 +48,13 @@ std::string WithSchema(std::string sql, const std::string& schema) {
 
 }  // namespace
 
-std::string QuoteIdent(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        out += c;
-        if (c == '"') out += '"';
-    }
-    return out + "\"";
-}
-
 DuckDbDestination::DuckDbDestination(std::unique_ptr<store::Database> db,
-                                     std::unique_ptr<store::Connection> conn, std::string dataset)
-    : db_(std::move(db)), conn_(std::move(conn)), dataset_(std::move(dataset)) {}
+                                     std::unique_ptr<store::Connection> conn, std::string path,
+                                     std::string dataset)
+    : db_(std::move(db)),
+      conn_(std::move(conn)),
+      path_(std::move(path)),
+      dataset_(std::move(dataset)) {}
 
 DuckDbDestination::~DuckDbDestination() = default;
 
@@ -75,13 +63,22 @@ Result<std::unique_ptr<DuckDbDestination>> DuckDbDestination::Open(const std::st
     OC_ASSIGN_OR_RETURN(auto db, store::Database::Open(path));
     OC_ASSIGN_OR_RETURN(auto conn, db->Connect());
     return std::unique_ptr<DuckDbDestination>(
-        new DuckDbDestination(std::move(db), std::move(conn), dataset));
+        new DuckDbDestination(std::move(db), std::move(conn), path, dataset));
+}
+
+Result<std::unique_ptr<DuckDbDestination>> DuckDbDestination::OnConnection(
+    std::unique_ptr<store::Connection> conn, const std::string& catalog,
+    const std::string& dataset) {
+    OC_TRY(conn->Execute("USE " + QuoteIdent(catalog)));
+    return std::unique_ptr<DuckDbDestination>(
+        new DuckDbDestination(nullptr, std::move(conn), "", dataset));
 }
 
 Result<Json> DuckDbDestination::LoadState(const std::string& pipeline_name) {
     OC_ASSIGN_OR_RETURN(auto exists,
                         conn_->Prepare("SELECT count(*) FROM information_schema.tables WHERE "
-                                       "table_schema = ? AND table_name = '_dlt_pipeline_state'"));
+                                       "table_schema = ? AND table_name = '_dlt_pipeline_state' "
+                                       "AND table_catalog = current_database()"));
     OC_TRY(exists->Bind(1, dataset_));
     OC_ASSIGN_OR_RETURN(auto n, exists->Execute());
     if (n->GetInt64(0, 0) == 0) return Json();
@@ -97,13 +94,13 @@ Result<Json> DuckDbDestination::LoadState(const std::string& pipeline_name) {
     return *doc;
 }
 
-Result<std::map<std::string, std::vector<std::pair<std::string, DataType>>>>
-DuckDbDestination::ExistingColumns() {
-    std::map<std::string, std::vector<std::pair<std::string, DataType>>> out;
+Result<ExistingSchema> DuckDbDestination::ExistingColumns() {
+    ExistingSchema out;
     OC_ASSIGN_OR_RETURN(
         auto stmt,
         conn_->Prepare("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "WHERE table_schema = ? ORDER BY table_name, ordinal_position"));
+                       "WHERE table_schema = ? AND table_catalog = current_database() "
+                       "ORDER BY table_name, ordinal_position"));
     OC_TRY(stmt->Bind(1, dataset_));
     OC_ASSIGN_OR_RETURN(auto rows, stmt->Execute());
     for (idx_t r = 0; r < rows->RowCount(); ++r) {
@@ -119,7 +116,7 @@ Result<std::vector<std::string>> DuckDbDestination::TableColumns(const std::stri
         auto stmt,
         conn_->Prepare(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND "
-            "table_name = ? ORDER BY ordinal_position"));
+            "table_name = ? AND table_catalog = current_database() ORDER BY ordinal_position"));
     OC_TRY(stmt->Bind(1, schema));
     OC_TRY(stmt->Bind(2, table));
     OC_ASSIGN_OR_RETURN(auto rows, stmt->Execute());
@@ -134,9 +131,7 @@ Status DuckDbDestination::EnsureTable(const std::string& schema, const Table& ta
         std::string sql = "CREATE TABLE " + Qualified(schema, table.name) + " (";
         for (size_t i = 0; i < table.columns.size(); ++i) {
             const Column& c = table.columns[i];
-            bool not_null = c.name == "_dlt_id" || c.name == "_dlt_load_id" ||
-                            c.name == "_dlt_parent_id" || c.name == "_dlt_list_idx" ||
-                            c.name == "_dlt_root_id";
+            bool not_null = IsDltColumn(c.name);
             sql += (i ? ", " : "") + QuoteIdent(c.name) + " " + DuckDbTypeName(c.type) +
                    (not_null ? " NOT NULL" : "");
         }
@@ -151,141 +146,175 @@ Status DuckDbDestination::EnsureTable(const std::string& schema, const Table& ta
     return {};
 }
 
-Status DuckDbDestination::Append(const std::string& schema, const Table& table) {
-    OC_ASSIGN_OR_RETURN(auto dest_cols, TableColumns(schema, table.name));
-    std::vector<int> map(table.columns.size(), -1);
-    for (size_t i = 0; i < table.columns.size(); ++i) {
-        for (size_t j = 0; j < dest_cols.size(); ++j) {
-            if (dest_cols[j] == table.columns[i].name) map[i] = static_cast<int>(j);
-        }
-    }
+Result<bool> DuckDbDestination::IsLoaded(const std::string& load_id) {
+    OC_ASSIGN_OR_RETURN(auto exists,
+                        conn_->Prepare("SELECT count(*) FROM information_schema.tables WHERE "
+                                       "table_schema = ? AND table_name = '_dlt_loads' "
+                                       "AND table_catalog = current_database()"));
+    OC_TRY(exists->Bind(1, dataset_));
+    OC_ASSIGN_OR_RETURN(auto n, exists->Execute());
+    if (n->GetInt64(0, 0) == 0) return false;
+    OC_ASSIGN_OR_RETURN(auto stmt, conn_->Prepare("SELECT count(*) FROM " +
+                                                  Qualified(dataset_, "_dlt_loads") +
+                                                  " WHERE load_id = ?"));
+    OC_TRY(stmt->Bind(1, load_id));
+    OC_ASSIGN_OR_RETURN(auto rows, stmt->Execute());
+    return rows->GetInt64(0, 0) > 0;
+}
+
+Status DuckDbDestination::AppendJob(const std::string& schema, const PackageTable& table) {
+    OC_ASSIGN_OR_RETURN(auto dest_cols, TableColumns(schema, table.table.name));
+    std::ifstream in(table.path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kInternal, "load " + table.table.name + ": cannot read " + table.path);
     duckdb_appender app = nullptr;
-    if (duckdb_appender_create(conn_->raw(), schema.c_str(), table.name.c_str(), &app) ==
+    if (duckdb_appender_create(conn_->raw(), schema.c_str(), table.table.name.c_str(), &app) ==
         DuckDBError) {
         std::string msg = app ? duckdb_appender_error(app) : "cannot create appender";
         duckdb_appender_destroy(&app);
-        return MakeError(ErrorCode::kInternal, "load " + table.name + ": " + msg);
+        return MakeError(ErrorCode::kInternal, "load " + table.table.name + ": " + msg);
     }
-    std::vector<const Cell*> cells(dest_cols.size());
     bool ok = true;
-    for (const auto& row : table.rows) {
-        std::fill(cells.begin(), cells.end(), nullptr);
-        for (const auto& [col, cell] : row) {
-            if (map[col] >= 0) cells[static_cast<size_t>(map[col])] = &cell;
+    std::string line;
+    while (ok && std::getline(in, line)) {
+        if (line.empty()) continue;
+        auto row = ParseJson(line);
+        if (!row || !row->is_object()) {
+            ok = false;
+            break;
         }
-        for (const Cell* c : cells) {
+        for (const auto& col : dest_cols) {
+            auto it = row->find(col);
             duckdb_state st;
-            if (c == nullptr)
+            if (it == row->end() || it->is_null()) {
                 st = duckdb_append_null(app);
-            else if (c->type == DataType::kBigint)
-                st = duckdb_append_int64(app, c->i);
-            else if (c->type == DataType::kDouble)
-                st = duckdb_append_double(app, c->d);
-            else if (c->type == DataType::kBool)
-                st = duckdb_append_bool(app, c->b);
-            else
-                st = duckdb_append_varchar_length(app, c->text.data(), c->text.size());
+            } else if (it->is_boolean()) {
+                st = duckdb_append_bool(app, it->get<bool>());
+            } else if (it->is_number_integer()) {
+                st = duckdb_append_int64(app, it->get<int64_t>());
+            } else if (it->is_number()) {
+                st = duckdb_append_double(app, it->get<double>());
+            } else {
+                std::string text = it->is_string() ? it->get<std::string>() : DumpJson(*it);
+                st = duckdb_append_varchar_length(app, text.data(), text.size());
+            }
             ok = ok && st == DuckDBSuccess;
         }
         ok = ok && duckdb_appender_end_row(app) == DuckDBSuccess;
-        if (!ok) break;
     }
     ok = ok && duckdb_appender_close(app) == DuckDBSuccess;
-    std::string msg =
-        ok ? "" : (duckdb_appender_error(app) ? duckdb_appender_error(app) : "append failed");
+    std::string msg = ok ? "" : (duckdb_appender_error(app) ? duckdb_appender_error(app) : "bad job row");
     duckdb_appender_destroy(&app);
-    if (!ok) return MakeError(ErrorCode::kInternal, "load " + table.name + ": " + msg);
+    if (!ok) return MakeError(ErrorCode::kInternal, "load " + table.table.name + ": " + msg);
     return {};
 }
 
-Status DuckDbDestination::Merge(const LoadPackage& package, const Table& root) {
+Status DuckDbDestination::InsertJob(const std::string& schema, const PackageTable& table) {
+    if (db_ == nullptr) return AppendJob(schema, table);  // attached: no file access
+    std::string cols;
+    for (const auto& c : table.table.columns) cols += (cols.empty() ? "" : ", ") + QuoteIdent(c.name);
+    Status st = conn_->Execute("INSERT INTO " + Qualified(schema, table.table.name) + " (" + cols +
+                               ") SELECT " + CastSelectList(table) + " FROM " +
+                               ReadJobSql(table));
+    if (!st) return MakeError(ErrorCode::kInternal, "load " + table.table.name + ": " + st.error().message);
+    return {};
+}
+
+Status DuckDbDestination::Merge(const NormalizedPackage& package, const PackageTable& root,
+                                std::string* failed_job) {
     const std::string staging = dataset_ + "_staging";
     OC_TRY(conn_->Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
-    std::vector<const Table*> chain;
-    for (const Table& t : *package.tables) {
-        if (t.root == root.name && !t.rows.empty()) chain.push_back(&t);
+    std::vector<const PackageTable*> chain;
+    for (const auto& t : package.tables) {
+        if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
     }
-    for (const Table* t : chain) {
-        OC_TRY(conn_->Execute("CREATE OR REPLACE TABLE " + Qualified(staging, t->name) +
-                              " AS SELECT * FROM " + Qualified(dataset_, t->name) + " LIMIT 0"));
-        OC_TRY(Append(staging, *t));
+    for (const PackageTable* t : chain) {
+        OC_TRY(conn_->Execute("CREATE OR REPLACE TABLE " + Qualified(staging, t->table.name) +
+                              " AS SELECT * FROM " + Qualified(dataset_, t->table.name) +
+                              " LIMIT 0"));
+        Status st = InsertJob(staging, *t);
+        if (!st) {
+            *failed_job = t->job_id;
+            return st;
+        }
     }
     std::string keys, on;
-    for (const auto& k : root.primary_key) {
+    for (const auto& k : root.table.primary_key) {
         keys += (keys.empty() ? "" : ", ") + QuoteIdent(k);
         on +=
             std::string(on.empty() ? "" : " AND ") + "d." + QuoteIdent(k) + " = s." + QuoteIdent(k);
     }
-    const std::string dest_root = Qualified(dataset_, root.name);
-    const std::string stage_root = Qualified(staging, root.name);
+    const std::string dest_root = Qualified(dataset_, root.table.name);
+    const std::string stage_root = Qualified(staging, root.table.name);
     // Nested rows of replaced roots go too, also in tables this package has no rows for.
     OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
     for (const auto& [name, cols] : existing) {
         bool has_root_id = false;
         for (const auto& col : cols) has_root_id = has_root_id || col.first == "_dlt_root_id";
-        if (name.rfind(root.name + "__", 0) != 0 || !has_root_id) continue;
+        if (name.rfind(root.table.name + "__", 0) != 0 || !has_root_id) continue;
         OC_TRY(conn_->Execute("DELETE FROM " + Qualified(dataset_, name) +
                               " WHERE _dlt_root_id IN (SELECT d._dlt_id FROM " + dest_root +
                               " d JOIN " + stage_root + " s ON " + on + ")"));
     }
     OC_TRY(conn_->Execute("DELETE FROM " + dest_root + " d WHERE EXISTS (SELECT 1 FROM " +
                           stage_root + " s WHERE " + on + ")"));
-    OC_ASSIGN_OR_RETURN(auto cols, TableColumns(dataset_, root.name));
+    OC_ASSIGN_OR_RETURN(auto cols, TableColumns(dataset_, root.table.name));
     std::string list;
     for (const auto& c : cols) list += (list.empty() ? "" : ", ") + QuoteIdent(c);
     OC_TRY(conn_->Execute("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
                           " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
-                          ") AS _dlt_dedup_rn FROM " + stage_root + ") WHERE _dlt_dedup_rn = 1"));
-    for (const Table* t : chain) {
+                          ") AS _dlt_dedup_rn FROM " + stage_root +
+                          ") AS s WHERE _dlt_dedup_rn = 1"));
+    for (const PackageTable* t : chain) {
         if (t == &root) continue;
-        OC_ASSIGN_OR_RETURN(auto ccols, TableColumns(dataset_, t->name));
+        OC_ASSIGN_OR_RETURN(auto ccols, TableColumns(dataset_, t->table.name));
         std::string clist;
         for (const auto& c : ccols) clist += (clist.empty() ? "" : ", ") + QuoteIdent(c);
-        OC_TRY(conn_->Execute("INSERT INTO " + Qualified(dataset_, t->name) + " (" + clist +
-                              ") SELECT " + clist + " FROM " + Qualified(staging, t->name) +
+        OC_TRY(conn_->Execute("INSERT INTO " + Qualified(dataset_, t->table.name) + " (" + clist +
+                              ") SELECT " + clist + " FROM " + Qualified(staging, t->table.name) +
                               " WHERE _dlt_root_id IN (SELECT _dlt_id FROM " + dest_root +
                               " WHERE _dlt_load_id = " + SqlString(package.load_id) + ")"));
     }
     return {};
 }
 
-Status DuckDbDestination::LoadTables(const LoadPackage& package) {
+Status DuckDbDestination::LoadTables(const NormalizedPackage& package, std::string* failed_job) {
     OC_TRY(conn_->Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(dataset_)));
     for (const char* sql : kSystemTables) OC_TRY(conn_->Execute(WithSchema(sql, dataset_)));
-    for (const Table& t : *package.tables) {
-        if (!t.rows.empty() && !t.columns.empty()) OC_TRY(EnsureTable(dataset_, t));
+    for (const auto& t : package.tables) {
+        if (t.rows > 0 && !t.table.columns.empty()) OC_TRY(EnsureTable(dataset_, t.table));
     }
     OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-    for (const Table& t : *package.tables) {
-        if (!t.parent.empty() || t.write_disposition != "replace") continue;
+    for (const auto& t : package.tables) {
+        if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
         for (const auto& [name, cols] : existing) {
-            if (name == t.name || name.rfind(t.name + "__", 0) == 0) {
+            if (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0) {
                 OC_TRY(conn_->Execute("DELETE FROM " + Qualified(dataset_, name)));
             }
         }
     }
-    for (const Table& t : *package.tables) {
-        if (!t.parent.empty() || t.rows.empty()) continue;
-        if (t.write_disposition == "merge" && !t.primary_key.empty()) {
-            OC_TRY(Merge(package, t));
+    for (const auto& t : package.tables) {
+        if (!t.table.parent.empty() || t.rows == 0) continue;
+        if (t.table.write_disposition == "merge" && !t.table.primary_key.empty()) {
+            OC_TRY(Merge(package, t, failed_job));
             continue;
         }
-        for (const Table& c : *package.tables) {
-            if (c.root == t.name && !c.rows.empty()) OC_TRY(Append(dataset_, c));
+        for (const auto& c : package.tables) {
+            if (c.table.root != t.table.name || c.rows == 0) continue;
+            Status st = InsertJob(dataset_, c);
+            if (!st) {
+                *failed_job = c.job_id;
+                return st;
+            }
         }
     }
-    return WriteSystemRows(package);
+    OC_TRY(WriteSystemRows(package));
+    TestPause("load");
+    return {};
 }
 
-Status DuckDbDestination::WriteSystemRows(const LoadPackage& package) {
-    Json schema = Json{{"name", package.schema_name}, {"tables", Json::object()}};
+Status DuckDbDestination::WriteSystemRows(const NormalizedPackage& package) {
     OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-    for (const auto& [name, cols] : existing) {
-        Json columns = Json::object();
-        for (const auto& [c, type] : cols)
-            columns[c] = Json{{"name", c}, {"data_type", DltTypeName(type)}};
-        schema["tables"][name] = Json{{"name", name}, {"columns", columns}};
-    }
+    Json schema = SchemaJson(package.schema_name, existing);
     std::string hash = Sha3Base64(DumpJson(schema));
     const std::string ver = Qualified(dataset_, "_dlt_version");
     OC_ASSIGN_OR_RETURN(
@@ -310,9 +339,9 @@ Status DuckDbDestination::WriteSystemRows(const LoadPackage& package) {
         package.load_id, package.schema_name, hash);
 }
 
-Status DuckDbDestination::Load(const LoadPackage& package) {
+Status DuckDbDestination::Load(const NormalizedPackage& package, std::string* failed_job) {
     OC_TRY(conn_->Execute("BEGIN TRANSACTION"));
-    Status st = LoadTables(package);
+    Status st = LoadTables(package, failed_job);
     if (!st) {
         (void)conn_->Execute("ROLLBACK");
         return st;

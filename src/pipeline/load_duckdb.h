@@ -1,6 +1,7 @@
 // The duckdb destination (reference pipeline.md §8, §9.2): dataset = schema in
 // `<pipeline_name>.duckdb`, write dispositions append/replace/merge, system tables, bulk load
-// through the appender. One load package is applied in one transaction.
+// with read_json over the job files. One load package is applied in one transaction, together
+// with its `_dlt_loads` row, so a package is either fully loaded or not at all.
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/result.h"
+#include "pipeline/destination.h"
 #include "pipeline/normalize.h"
 
 namespace oc::store {
@@ -20,45 +22,45 @@ class Connection;
 
 namespace oc::pipeline {
 
-struct LoadPackage {
-    std::string load_id;
-    std::string schema_name;  // source name
-    std::string pipeline_name;
-    Json state;  // full pipeline state to store; null = unchanged
-    std::vector<Table>* tables = nullptr;
-};
-
-class DuckDbDestination {
+class DuckDbDestination : public Destination {
 public:
     // Opens (creating) the file; dataset is the normalized dataset name.
     static Result<std::unique_ptr<DuckDbDestination>> Open(const std::string& path,
                                                            const std::string& dataset);
-    ~DuckDbDestination();
+    // Loads through a connection of a cortex data instance where the target database is
+    // attached as `catalog` (USE catalog); the instance stays owned by the caller.
+    static Result<std::unique_ptr<DuckDbDestination>> OnConnection(
+        std::unique_ptr<store::Connection> conn, const std::string& catalog,
+        const std::string& dataset);
+    ~DuckDbDestination() override;
 
-    // The latest stored pipeline state (decoded JSON) or null when none.
-    Result<Json> LoadState(const std::string& pipeline_name);
-    // Columns of every existing table in the dataset, in table order.
-    Result<std::map<std::string, std::vector<std::pair<std::string, DataType>>>> ExistingColumns();
-    // Applies a package: migrations, data, state row, version row, _dlt_loads row. All or nothing.
-    Status Load(const LoadPackage& package);
+    std::string name() const override { return "duckdb"; }
+    std::string location() const override { return "duckdb:///" + path_; }
+    Result<Json> LoadState(const std::string& pipeline_name) override;
+    Result<ExistingSchema> ExistingColumns() override;
+    Result<bool> IsLoaded(const std::string& load_id) override;
+    // Migrations, data, state row, version row and the _dlt_loads row in one transaction.
+    Status Load(const NormalizedPackage& package, std::string* failed_job) override;
 
 private:
     DuckDbDestination(std::unique_ptr<store::Database> db, std::unique_ptr<store::Connection> conn,
-                      std::string dataset);
-    Status LoadTables(const LoadPackage& package);
+                      std::string path, std::string dataset);
+    Status LoadTables(const NormalizedPackage& package, std::string* failed_job);
     Status EnsureTable(const std::string& schema, const Table& table);
-    Status Append(const std::string& schema, const Table& table);
-    Status Merge(const LoadPackage& package, const Table& root);
-    Status WriteSystemRows(const LoadPackage& package);
+    Status InsertJob(const std::string& schema, const PackageTable& table);
+    // InsertJob for a connection without file access (the locked-down cortex data instance):
+    // parses the jsonl job here and appends through the appender.
+    Status AppendJob(const std::string& schema, const PackageTable& table);
+    Status Merge(const NormalizedPackage& package, const PackageTable& root,
+                 std::string* failed_job);
+    Status WriteSystemRows(const NormalizedPackage& package);
     Result<std::vector<std::string>> TableColumns(const std::string& schema,
                                                   const std::string& table);
 
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::Connection> conn_;
+    std::string path_;
     std::string dataset_;
 };
-
-// SQL identifier quoting: "a""b".
-std::string QuoteIdent(const std::string& name);
 
 }  // namespace oc::pipeline

@@ -7,8 +7,13 @@
 #include <filesystem>
 
 #include "pipeline/digest.h"
+#include "pipeline/destination.h"
 #include "pipeline/load_duckdb.h"
+#include "pipeline/naming.h"
 #include "pipeline/normalize.h"
+#include "pipeline/package.h"
+#include "pipeline/package_flow.h"
+#include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
 namespace {
@@ -41,8 +46,8 @@ Json BuildState(const PipelineConfig& config, const Json& prior, const Json& sou
     state["schema_names"] = Json::array({config.source_name});
     state["dataset_name"] = config.dataset_name;
     state["default_schema_name"] = config.source_name;
-    state["destination_type"] = "dlt.destinations.duckdb";
-    state["destination_name"] = "duckdb";
+    state["destination_type"] = "dlt.destinations." + config.destination;
+    state["destination_name"] = config.destination;
     if (!sources.empty()) state["sources"] = sources;
     state["_version_hash"] = Sha3Base64(DumpJson(state));
     return state;
@@ -57,6 +62,31 @@ std::string Seconds(double s) {
     }
     std::snprintf(buf, sizeof(buf), "%0.2f seconds", s);
     return buf;
+}
+
+// Adds a loaded package to the run's load info (load ids, rows and tables for the trace).
+void AddLoaded(const LoadedPackage& p, const std::map<std::string, std::string>& resource_of,
+               LoadInfo& info) {
+    info.load_ids.push_back(p.load_id);
+    for (const auto& t : p.tables) {
+        if (t.rows == 0) continue;
+        info.table_rows[t.table.name] += t.rows;
+        if (t.table.columns.empty()) continue;
+        bool merged = false;
+        for (auto& sum : info.tables) {
+            if (sum.name != t.table.name) continue;
+            sum.columns = t.table.columns;
+            sum.rows += t.rows;
+            merged = true;
+        }
+        if (merged) continue;
+        TableSummary sum{t.table.name, t.table.parent,          "",
+                         t.table.write_disposition, t.table.columns, t.rows};
+        auto it = resource_of.find(t.table.root.empty() ? t.table.name : t.table.root);
+        sum.resource = it != resource_of.end() ? it->second : t.table.root;
+        info.tables.push_back(std::move(sum));
+    }
+    if (!p.state.is_null()) info.state = p.state;
 }
 
 }  // namespace
@@ -96,53 +126,89 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
     auto started = std::chrono::steady_clock::now();
     LoadInfo info;
     info.pipeline_name = config.pipeline_name;
-    info.database_path = DatabasePath(config, options);
-    info.location = "duckdb:///" + info.database_path;
+    const bool attached = options.connect_data && config.destination == "duckdb";
+    if (attached) {
+        info.database_path = options.attach_database_path;
+    } else if (config.destination == "duckdb") {
+        info.database_path = DatabasePath(config, options);
+    }
     info.dataset_name = "None";
-    OC_ASSIGN_OR_RETURN(auto dest,
-                        DuckDbDestination::Open(info.database_path, config.dataset_name));
+    std::unique_ptr<Destination> dest;
+    if (attached) {
+        OC_ASSIGN_OR_RETURN(auto conn, options.connect_data());
+        OC_ASSIGN_OR_RETURN(auto duck, DuckDbDestination::OnConnection(
+                                           std::move(conn), options.attach_catalog, config.dataset_name));
+        dest = std::move(duck);
+    } else {
+        OC_ASSIGN_OR_RETURN(dest, OpenDestination(config, DestinationOptions{info.database_path}));
+    }
+    info.destination_name = dest->name();
+    info.location = attached ? "duckdb:///" + info.database_path : dest->location();
+    RunProgress* progress = options.extract.progress;
+    if (progress != nullptr) progress->resources_total = static_cast<int>(config.resources.size());
+    auto lap = std::chrono::steady_clock::now();
+    auto since_lap = [&lap] {
+        auto now = std::chrono::steady_clock::now();
+        double s = std::chrono::duration<double>(now - lap).count();
+        lap = now;
+        return s;
+    };
+    std::map<std::string, std::string> resource_of;
+    for (const auto& r : config.resources)
+        resource_of[NormalizePath(r.table_name.empty() ? r.name : r.table_name)] = r.name;
+
+    // Packages a killed or failed run left behind are finished first (reference §8.2).
+    PackageStore store(
+        (std::filesystem::path(ResolvePipelinesDir(options.pipelines_dir, options.data_dir)) /
+         config.pipeline_name)
+            .string());
+    OC_TRY(store.Recover());
+    for (const auto& id : store.List(kPackageNew)) OC_TRY(NormalizeNewPackage(store, id, *dest));
+    for (const auto& id : store.List(kPackageNormalized)) {
+        OC_ASSIGN_OR_RETURN(LoadedPackage pending, LoadNormalizedPackage(store, id, *dest));
+        AddLoaded(pending, resource_of, info);
+        info.dataset_name = config.dataset_name;
+    }
+
     OC_ASSIGN_OR_RETURN(Json prior, dest->LoadState(config.pipeline_name));
     Json prior_sources = Json::object();
     if (prior.is_object() && prior.contains("sources") &&
         prior["sources"].contains(config.source_name)) {
         prior_sources = prior["sources"][config.source_name];
     }
-    OC_ASSIGN_OR_RETURN(ExtractOutput extracted,
-                        ExtractAll(config, prior_sources, options.extract));
-
     const std::string load_id = MakeLoadId();
-    Normalizer normalizer(load_id);
-    OC_ASSIGN_OR_RETURN(auto existing, dest->ExistingColumns());
-    for (const auto& [table, cols] : existing) {
-        for (const auto& [name, type] : cols) normalizer.SeedColumn(table, name, type);
-    }
-    size_t total_rows = 0;
-    for (const auto& r : extracted.resources) {
-        if (!r.config->selected) continue;
-        normalizer.AddResource(*r.config, r.rows);
-        total_rows += r.rows.size();
-    }
+    OC_ASSIGN_OR_RETURN(ExistingSchema existing, dest->ExistingColumns());
+    PackageBuilder builder(store, load_id, config, existing);
+    OC_TRY(builder.Begin());
+    OC_ASSIGN_OR_RETURN(
+        ExtractSummary summary,
+        ExtractStream(config, prior_sources, options.extract,
+                      [&builder](const ResourceConfig& r, std::vector<Json>& rows) {
+                          return builder.AddPage(r, rows);
+                      }));
+    info.extract_seconds = since_lap();
+    for (const auto& [name, n] : summary.rows) info.resource_rows[name] = n;
+    for (const auto& [name, n] : summary.requests) info.requests += n;
+    if (progress != nullptr) progress->step = RunProgress::kNormalize;
+
     Json sources = Json::object();
-    if (!extracted.source_state.empty()) sources[config.source_name] = extracted.source_state;
+    if (!summary.source_state.empty()) sources[config.source_name] = summary.source_state;
     Json prior_all_sources =
         prior.is_object() ? prior.value("sources", Json::object()) : Json::object();
     bool state_changed = prior.is_null() || DumpJson(prior_all_sources) != DumpJson(sources);
-    if (total_rows == 0 && !state_changed) {
+    if (info.state.is_null()) info.state = prior;
+    if (builder.rows() == 0 && !state_changed) {
+        info.normalize_seconds = since_lap();
         info.elapsed_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return info;
     }
-    LoadPackage package;
-    package.load_id = load_id;
-    package.schema_name = config.source_name;
-    package.pipeline_name = config.pipeline_name;
-    package.state = state_changed ? BuildState(config, prior, sources) : Json();
-    package.tables = &normalizer.tables();
-    OC_TRY(dest->Load(package));
-    for (const Table& t : normalizer.tables()) {
-        if (!t.rows.empty()) info.table_rows[t.name] = t.rows.size();
-    }
-    info.load_ids.push_back(load_id);
+    OC_TRY(builder.Finish(state_changed ? BuildState(config, prior, sources) : Json()));
+    info.normalize_seconds = since_lap();
+    if (progress != nullptr) progress->step = RunProgress::kLoad;
+    OC_ASSIGN_OR_RETURN(LoadedPackage loaded, LoadNormalizedPackage(store, load_id, *dest));
+    info.load_seconds = since_lap();
+    AddLoaded(loaded, resource_of, info);
     info.dataset_name = config.dataset_name;
     info.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

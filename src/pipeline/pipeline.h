@@ -2,13 +2,20 @@
 // load_info text (reference pipeline.md §9.1).
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 #include "pipeline/config.h"
 #include "pipeline/extract.h"
+#include "pipeline/normalize.h"
+
+namespace oc::store {
+class Connection;
+}  // namespace oc::store
 
 namespace oc::pipeline {
 
@@ -18,6 +25,25 @@ struct RunOptions {
     // When set, the database goes to `<data_dir>/databases/<pipeline_name>.duckdb`.
     std::string data_dir;
     ExtractOptions extract;
+    // Where load packages live: `<pipelines_dir>/<pipeline_name>/load/...`; empty =
+    // ResolvePipelinesDir("", data_dir) (package.h: `<data_dir>/pipelines` or ~/.dlt/pipelines).
+    std::string pipelines_dir;
+    // Load into a database attached to a cortex data instance (the server's, or the CLI's own
+    // when no server runs): connect_data gives a connection to that instance, attach_catalog is
+    // the attached database's name, database_path its file. Empty = open the file directly.
+    std::function<Result<std::unique_ptr<store::Connection>>()> connect_data;
+    std::string attach_catalog;
+    std::string attach_database_path;
+};
+
+// One destination table of the run, for the schema file and the trace.
+struct TableSummary {
+    std::string name;
+    std::string parent;  // "" for a root table
+    std::string resource;
+    std::string write_disposition;
+    std::vector<Column> columns;
+    size_t rows = 0;
 };
 
 struct LoadInfo {
@@ -29,6 +55,14 @@ struct LoadInfo {
     std::vector<std::string> load_ids;
     double elapsed_seconds = 0;
     std::map<std::string, size_t> table_rows;  // rows loaded per table in this run
+    // Step timings and counts for the trace (`cortex pipeline NAME trace`).
+    double extract_seconds = 0;
+    double normalize_seconds = 0;
+    double load_seconds = 0;
+    std::map<std::string, size_t> resource_rows;  // extracted rows per resource
+    int requests = 0;
+    std::vector<TableSummary> tables;  // tables with columns, this run
+    Json state;                        // pipeline state after the run (null when none)
 };
 
 // Blocks until done. Errors name the resource/URL/key; nothing is loaded when one occurs.

@@ -50,6 +50,8 @@ std::optional<std::string> FromToml(const toml::table& root, const std::vector<s
         if (node == nullptr) return std::nullopt;
     }
     if (auto s = node->value<std::string>(); s && !s->empty()) return *s;
+    if (node->is_integer()) return std::to_string(*node->value<int64_t>());
+    if (node->is_floating_point()) return std::to_string(*node->value<double>());
     return std::nullopt;
 }
 
@@ -64,6 +66,32 @@ std::optional<toml::table> ReadToml(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+std::optional<std::string> LookupConfigValue(const SecretSources& sources,
+                                             const std::string& pipeline_name,
+                                             const std::vector<std::string>& path) {
+    std::vector<std::vector<std::string>> paths;
+    if (!pipeline_name.empty()) {
+        paths.push_back(path);
+        paths.back().insert(paths.back().begin(), pipeline_name);
+    }
+    paths.push_back(path);
+    std::filesystem::path dir = std::filesystem::path(sources.project_dir) / ".dlt";
+    auto secrets = ReadToml(dir / "secrets.toml");
+    auto config = ReadToml(dir / "config.toml");
+    for (const auto& p : paths) {
+        std::string env;
+        for (const auto& part : p) env += (env.empty() ? "" : "__") + Upper(part);
+        if (auto v = FromEnv(sources, env)) return v;
+        if (secrets) {
+            if (auto v = FromToml(*secrets, p)) return v;
+        }
+        if (config) {
+            if (auto v = FromToml(*config, p)) return v;
+        }
+    }
+    return std::nullopt;
+}
 
 std::optional<std::string> LookupSecret(const SecretSources& sources,
                                         const std::string& pipeline_name,

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pipeline/config.h"
 
@@ -13,5 +14,11 @@ namespace oc::pipeline {
 std::optional<std::string> LookupSecret(const SecretSources& sources,
                                         const std::string& pipeline_name,
                                         const std::string& source_name, const std::string& key);
+
+// A config value at a section path (e.g. {"destination", "postgres", "credentials"}), tried as
+// `<pipeline_name>.<path>` first, then `<path>`: env `A__B__C` over secrets.toml over config.toml.
+std::optional<std::string> LookupConfigValue(const SecretSources& sources,
+                                             const std::string& pipeline_name,
+                                             const std::vector<std::string>& path);
 
 }  // namespace oc::pipeline

@@ -4,6 +4,7 @@
 
 #include "common/identifier.h"
 #include "common/ids.h"
+#include "runtime/chart_spec.h"
 #include "runtime/data_tools.h"
 #include "store/duckdb/connection.h"
 #include "store/repos/analyst_repo.h"
@@ -66,6 +67,9 @@ public:
         table["result_set"] = *result_set;
         table["title"] = answer->text;
         out.extra_items.push_back(std::move(table));
+        if (auto chart = BuildChartSpec(*result_set, answer->text)) {  // when the columns suit one
+            out.extra_items.push_back(Json::object({{"type", "chart"}, {"chart_spec", DumpJson(*chart)}}));
+        }
         return out;
     }
 

@@ -53,6 +53,7 @@ private:
 
 Orchestrator::Orchestrator(RunPlan plan, const ToolSet& tools, Run& run, OrchestratorOptions options)
     : plan_(std::move(plan)), tools_(tools), run_(run), options_(options), builder_(run) {
+    builder_.SetCitations(&citations_);
     budget_tokens_ = BudgetField(plan_.agent_spec, "tokens");
     budget_seconds_ = BudgetField(plan_.agent_spec, "seconds");
     if (plan_.tool_choice.kind == llm::ToolChoice::Kind::kNone) return;
@@ -216,6 +217,7 @@ Orchestrator::Step Orchestrator::RunTools(const std::vector<llm::ToolCall>& call
                                 builder_.ToolResultStatus(call.id, type, status, message, details);
                             },
                             plan_.request_id, plan_.user};
+            ctx.first_citation_index = citations_.next_index();
             try {
                 out = tool->Execute(call.arguments, ctx);
             } catch (const std::exception& e) {
@@ -224,6 +226,7 @@ Orchestrator::Step Orchestrator::RunTools(const std::vector<llm::ToolCall>& call
             }
         }
         builder_.ToolResult(call.id, type, call.name, out.content, out.success);
+        for (const Json& citation : out.citations) citations_.Add(citation);
         for (Json item : out.extra_items) {
             if (!item.contains("tool_use_id")) item["tool_use_id"] = call.id;
             builder_.Item(item);

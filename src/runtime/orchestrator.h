@@ -10,6 +10,7 @@
 
 #include "common/json.h"
 #include "llm/provider.h"
+#include "runtime/citations.h"
 #include "runtime/response_builder.h"
 #include "runtime/run.h"
 #include "runtime/tool.h"
@@ -67,6 +68,7 @@ private:
     Run& run_;
     OrchestratorOptions options_;
     ResponseBuilder builder_;
+    CitationPool citations_;  // documents search tools returned, cited by text blocks
     std::vector<llm::Message> conversation_;  // system + history + this run's turns
     std::vector<llm::ToolDef> offered_;
     int64_t budget_tokens_ = 0;   // 0 = unlimited

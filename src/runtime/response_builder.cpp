@@ -42,12 +42,18 @@ void ResponseBuilder::CloseBlock() {
     e["text"] = open_text_;
     Json item = Json::object();
     if (open_ == Block::kText) {
-        e["annotations"] = Json::array();
+        Json annotations = citations_ ? citations_->Select(open_text_) : Json::array();
+        for (size_t i = 0; i < annotations.size(); ++i) {  // §3.5 rule 4: before response.text
+            Json a = Json::object({{"content_index", NextIndex()}, {"annotation_index", i}});
+            a["annotation"] = annotations[i];
+            run_.Append(events::kTextAnnotation, a);
+        }
+        e["annotations"] = annotations;
         e["is_elicitation"] = false;
         run_.Append(events::kText, e);
         item["type"] = "text";
         item["text"] = open_text_;
-        item["annotations"] = Json::array();
+        item["annotations"] = annotations;
         item["is_elicitation"] = false;
         last_text_ = open_text_;
     } else {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "runtime/citations.h"
 #include "runtime/run.h"
 
 namespace oc::runtime {
@@ -16,6 +17,8 @@ namespace oc::runtime {
 class ResponseBuilder {
 public:
     explicit ResponseBuilder(Run& run) : run_(run) {}
+    // Text blocks closed afterwards cite from this pool (annotation events before `response.text`).
+    void SetCitations(const CitationPool* citations) { citations_ = citations; }
 
     // Progress (`response.status`; not a content item).
     void Status(const std::string& status, const std::string& message);
@@ -54,6 +57,7 @@ private:
     int NextIndex() const { return static_cast<int>(content_.size()); }
 
     Run& run_;
+    const CitationPool* citations_ = nullptr;
     Json content_ = Json::array();
     std::vector<std::string> warnings_;
     Block open_ = Block::kNone;

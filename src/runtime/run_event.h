@@ -25,6 +25,7 @@ inline constexpr const char* kThinkingDelta = "response.thinking.delta";
 inline constexpr const char* kThinking = "response.thinking";
 inline constexpr const char* kTextDelta = "response.text.delta";
 inline constexpr const char* kText = "response.text";
+inline constexpr const char* kTextAnnotation = "response.text.annotation";
 inline constexpr const char* kToolUse = "response.tool_use";
 inline constexpr const char* kToolResultStatus = "response.tool_result.status";
 inline constexpr const char* kToolResult = "response.tool_result";

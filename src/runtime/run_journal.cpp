@@ -12,7 +12,7 @@ namespace oc::runtime {
 namespace {
 
 constexpr auto kFlushEvery = std::chrono::milliseconds(200);
-constexpr size_t kRowsPerInsert = 200;
+constexpr size_t kRowsPerInsert = 32;
 constexpr int64_t kKeepRunRowsMs = int64_t{7} * 24 * 3600 * 1000;
 
 RunStatus StatusFromName(const std::string& name) {
@@ -22,19 +22,38 @@ RunStatus StatusFromName(const std::string& name) {
     return RunStatus::kFailed;
 }
 
-Status InsertEvents(store::Connection& c, const std::vector<std::string>& ids, const std::vector<RunEvent>& events,
-                    size_t begin, size_t end) {
+// The VALUES list of a multi-row insert into run_events.
+std::string EventsInsertSql(size_t rows) {
     std::string sql = "INSERT OR IGNORE INTO _cortex.run_events VALUES ";
-    for (size_t i = begin; i < end; ++i) sql += i == begin ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
-    OC_ASSIGN_OR_RETURN(auto stmt, c.Prepare(sql));
-    idx_t p = 0;
-    for (size_t i = begin; i < end; ++i) {
-        OC_TRY(stmt->Bind(++p, std::string_view(ids[i])));
-        OC_TRY(stmt->Bind(++p, events[i].seq));
-        OC_TRY(stmt->Bind(++p, std::string_view(events[i].name)));
-        OC_TRY(stmt->Bind(++p, std::string_view(events[i].data)));
+    for (size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+    return sql;
+}
+
+Status BindEvent(store::Prepared& stmt, idx_t first, const std::string& id, const RunEvent& e) {
+    OC_TRY(stmt.Bind(first, std::string_view(id)));
+    OC_TRY(stmt.Bind(first + 1, e.seq));
+    OC_TRY(stmt.Bind(first + 2, std::string_view(e.name)));
+    return stmt.Bind(first + 3, std::string_view(e.data));
+}
+
+// Inserts the events with two statements prepared once per flush (kRowsPerInsert rows, then
+// one row for the tail): preparing a statement costs far more in DuckDB than executing it,
+// and a statement per batch let a burst of runs outpace the journal (its backlog held memory).
+Status InsertEvents(store::Connection& c, const std::vector<std::string>& ids, const std::vector<RunEvent>& events) {
+    size_t i = 0;
+    if (events.size() >= kRowsPerInsert) {
+        OC_ASSIGN_OR_RETURN(auto batch, c.Prepare(EventsInsertSql(kRowsPerInsert)));
+        for (; i + kRowsPerInsert <= events.size(); i += kRowsPerInsert) {
+            for (size_t k = 0; k < kRowsPerInsert; ++k) OC_TRY(BindEvent(*batch, 4 * k + 1, ids[i + k], events[i + k]));
+            OC_ASSIGN_OR_RETURN(auto result, batch->Execute());
+        }
     }
-    OC_ASSIGN_OR_RETURN(auto result, stmt->Execute());
+    if (i == events.size()) return {};
+    OC_ASSIGN_OR_RETURN(auto one, c.Prepare(EventsInsertSql(1)));
+    for (; i < events.size(); ++i) {
+        OC_TRY(BindEvent(*one, 1, ids[i], events[i]));
+        OC_ASSIGN_OR_RETURN(auto result, one->Execute());
+    }
     return {};
 }
 
@@ -117,19 +136,24 @@ Status RunJournal::Write(std::vector<Pending> pending, std::vector<RunIds> start
         events.push_back(std::move(p.event));
     }
     return store_.Transaction([&](store::Connection& c) -> Status {
-        for (const RunIds& r : started) {
-            OC_TRY(c.ExecuteWith("INSERT OR IGNORE INTO _cortex.runs VALUES (?, ?, ?, ?, ?, 'in_progress', ?, NULL)",
-                                 r.run_id, r.user, r.thread_id, r.user_message_id, r.assistant_message_id,
-                                 NowMillis()));
+        if (!started.empty()) {
+            OC_ASSIGN_OR_RETURN(auto insert, c.Prepare("INSERT OR IGNORE INTO _cortex.runs VALUES"
+                                                       " (?, ?, ?, ?, ?, 'in_progress', ?, NULL)"));
+            for (const RunIds& r : started) {
+                OC_TRY(insert->BindAll(r.run_id, r.user, r.thread_id, r.user_message_id, r.assistant_message_id,
+                                       NowMillis()));
+                OC_ASSIGN_OR_RETURN(auto result, insert->Execute());
+            }
         }
-        for (size_t i = 0; i < events.size(); i += kRowsPerInsert) {
-            OC_TRY(InsertEvents(c, ids, events, i, std::min(events.size(), i + kRowsPerInsert)));
-        }
-        for (const Ended& e : ended) {
-            OC_TRY(c.ExecuteWith("UPDATE _cortex.runs SET status = ?, ended_on = ?, assistant_message_id = ?"
-                                 " WHERE run_id = ?",
-                                 std::string(RunStatusName(e.status)), e.ended_on_ms, e.ids.assistant_message_id,
-                                 e.ids.run_id));
+        OC_TRY(InsertEvents(c, ids, events));
+        if (!ended.empty()) {
+            OC_ASSIGN_OR_RETURN(auto update, c.Prepare("UPDATE _cortex.runs SET status = ?, ended_on = ?,"
+                                                       " assistant_message_id = ? WHERE run_id = ?"));
+            for (const Ended& e : ended) {
+                OC_TRY(update->BindAll(std::string(RunStatusName(e.status)), e.ended_on_ms,
+                                       e.ids.assistant_message_id, e.ids.run_id));
+                OC_ASSIGN_OR_RETURN(auto result, update->Execute());
+            }
         }
         return {};
     });

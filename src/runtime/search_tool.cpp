@@ -1,5 +1,7 @@
 // cortex_search at run time: the model's query goes to the named Cortex Search service with the
 // resource's max_results and filter; results carry search_result_id, doc_id and doc_title.
+#include <cctype>
+
 #include "common/identifier.h"
 #include "common/ids.h"
 #include "runtime/data_tools.h"
@@ -43,17 +45,57 @@ public:
         if (!found) return ToolOutput::Error(found.error().message);
         std::string id_column = ColumnName("id_column");
         std::string title_column = ColumnName("title_column");
+        std::string search_column = service->spec().search_column;
         Json results = Json::array();
+        std::vector<Json> citations;
+        int index = ctx.first_citation_index;
         for (Json row : (*found)["results"]) {
             row["search_result_id"] = "cs_" + NewUuid();
-            if (!id_column.empty() && row.contains(id_column)) row["doc_id"] = row[id_column];
-            if (!title_column.empty() && row.contains(title_column)) row["doc_title"] = row[title_column];
+            if (const Json* id = Column(row, id_column)) row["doc_id"] = *id;
+            if (const Json* title = Column(row, title_column)) row["doc_title"] = *title;
+            if (const Json* text = Column(row, search_column)) row["text"] = *text;
+            row["index"] = index;  // the model cites this result as [^index]
+            citations.push_back(Citation(row, index++));
             results.push_back(std::move(row));
         }
-        return ToolOutput::JsonResult(Json::object({{"search_results", results}}));
+        ToolOutput out = ToolOutput::JsonResult(Json::object({{"search_results", results}}));
+        out.citations = std::move(citations);
+        return out;
     }
 
 private:
+    // The cortex_search_citation annotation of one result (reference agents-api.md §3.4).
+    static Json Citation(const Json& row, int index) {
+        Json a = Json::object();
+        a["type"] = "cortex_search_citation";
+        a["index"] = index;
+        a["search_result_id"] = row["search_result_id"];
+        a["doc_id"] = row.value("doc_id", Json(""));
+        a["doc_title"] = row.value("doc_title", Json(""));
+        a["text"] = row.value("text", Json(""));
+        return a;
+    }
+
+    // A result column by name, case-insensitively (resource keys are often upper-cased).
+    static const Json* Column(const Json& row, const std::string& name) {
+        if (name.empty()) return nullptr;
+        if (row.contains(name)) return &row[name];
+        for (auto it = row.begin(); it != row.end(); ++it) {
+            if (EqualsIgnoreCase(it.key(), name)) return &it.value();
+        }
+        return nullptr;
+    }
+
+    static bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+        if (a.size() != b.size()) return false;
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     std::string ColumnName(const std::string& key) const {
         Json v = ResourceValue(resource_, key);
         return v.is_string() ? v.get<std::string>() : "";
@@ -83,6 +125,8 @@ Result<std::unique_ptr<Tool>> MakeSearchTool(const ToolSpec& spec, const Json& r
         with_schema.input_schema = Json::parse(R"({"type": "object", "properties": {"query": {"type": "string",
             "description": "What to search for"}}, "required": ["query"]})");
     }
+    if (with_schema.description.empty()) with_schema.description = "Searches documents";
+    with_schema.description += ". Cite results as [^index].";
     return std::unique_ptr<Tool>(new SearchTool(std::move(with_schema), resource, registry, std::move(parts)));
 }
 

@@ -38,12 +38,15 @@ struct ToolContext {
     std::function<void(const std::string&, const std::string&, const Json&)> report_status;
     std::string request_id;
     std::string user;
+    // Search tools number their results from here (citations.h); the run advances it.
+    int first_citation_index = 1;
 };
 
 struct ToolOutput {
     bool success = true;
     Json content = Json::array();    // ToolResultContent items: {"type":"json"|"text", ...}
     std::vector<Json> extra_items;   // flat items emitted after the result (table, chart, ...)
+    std::vector<Json> citations;     // annotations the answer may cite (citations.h), indexed
 
     static ToolOutput Error(const std::string& message);
     static ToolOutput JsonResult(Json value);

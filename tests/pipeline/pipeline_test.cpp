@@ -44,6 +44,7 @@ protected:
         if (!cfg) return cfg.error();
         RunOptions opt;
         opt.working_dir = dir_.string();
+        opt.pipelines_dir = (dir_ / "pipelines").string();
         opt.extract.max_retries = 0;
         return RunPipeline(*cfg, opt);
     }
@@ -278,6 +279,7 @@ TEST_F(PipelineScenario, RetriesOn429And5xx) {
     ASSERT_TRUE(cfg);
     RunOptions opt;
     opt.working_dir = dir_.string();
+    opt.pipelines_dir = (dir_ / "pipelines").string();
     opt.extract.initial_backoff_ms = 10;
     auto info = RunPipeline(*cfg, opt);
     ASSERT_TRUE(info) << info.error().message;
@@ -334,6 +336,7 @@ TEST_F(PipelineScenario, YamlFileWithSecretsToml) {
     ASSERT_TRUE(cfg) << cfg.error().message;
     RunOptions opt;
     opt.working_dir = dir_.string();
+    opt.pipelines_dir = (dir_ / "pipelines").string();
     auto info = RunPipeline(*cfg, opt);
     ASSERT_TRUE(info) << info.error().message;
     EXPECT_EQ(Count("SELECT count(*) FROM test_data.users"), 5);

@@ -29,12 +29,14 @@ std::string ReadFile(const std::string& path) {
 
 // fork + exec with stdout/stderr to files; env entries are added to the inherited environment.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path,
-            const std::map<std::string, std::string>& env) {
+            const std::map<std::string, std::string>& env, const std::string& cwd = "",
+            const std::string& in_path = "/dev/null") {
     pid_t pid = fork();
     if (pid != 0) return pid;
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = open("/dev/null", O_RDONLY);
+    int in = open(in_path.c_str(), O_RDONLY);
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
@@ -85,6 +87,31 @@ CliResult RunCortex(const std::vector<std::string>& args, int timeout_s) {
     TempDir tmp;
     std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
     pid_t pid = Spawn(args, out, err, {});
+    CliResult r;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            r.err = "timeout";
+            return r;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+}
+
+CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env, int timeout_s,
+                      const std::string& stdin_text) {
+    TempDir tmp;
+    std::string out = tmp.path() + "/out", err = tmp.path() + "/err", in = tmp.path() + "/in";
+    std::ofstream(in, std::ios::binary) << stdin_text;
+    pid_t pid = Spawn(args, out, err, env, cwd, in);
     CliResult r;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     int status = 0;

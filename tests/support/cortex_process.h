@@ -30,6 +30,11 @@ struct CliResult {
 
 // Runs `cortex args...` to completion (bounded by timeout_s) and captures its output.
 CliResult RunCortex(const std::vector<std::string>& args, int timeout_s = 60);
+// Same, run in directory cwd with env entries added to the inherited environment and stdin_text
+// as standard input.
+CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {}, int timeout_s = 60,
+                      const std::string& stdin_text = "");
 
 class CortexServer {
 public:

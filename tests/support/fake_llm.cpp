@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "fake_llm_embeddings.h"
 #include "fake_llm_wire.h"
 #include "net/http.h"
 #include "net/router.h"
@@ -97,6 +98,7 @@ void FakeLlm::AddRoutes() {
         router_->Add("POST", path, openai, false);
     }
     router_->Add("POST", "/v1/messages", anthropic, false);
+    router_->Add("POST", "/v1/embeddings", [](net::HttpRequest& req) { return HandleFakeEmbeddings(req); }, false);
     for (const char* path : {"/_script", "/_default", "/_reset"})
         router_->Add("POST", path, control, false);
     for (const char* path : {"/_requests", "/_stats"}) router_->Add("GET", path, control, false);

@@ -4,10 +4,13 @@
 //   i64 data timestamp (ms)  u64 source rows
 //   var document count, per document: u64 key, u64 content hash, var length, string row JSON
 //   var term count, per term: string term, var postings, per posting: var doc delta, var tf
+//   string embedding identity ("" = none), var dimensions (0 = none), and when dimensions > 0
+//   per document (in document order): u8 present, then that many f32 (IEEE-754 bits as u32)
 //   u64 FNV-1a 64 of every preceding byte
 #include "tools/search/index_file.h"
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -89,6 +92,23 @@ Error Corrupt(const std::string& path, const std::string& why) {
     return MakeError(ErrorCode::kFailedPrecondition, "search index " + path + " unusable: " + why);
 }
 
+void WriteEmbeddings(Writer& w, const InvertedIndex& index) {
+    size_t dims = 0;
+    for (const IndexedDoc& doc : index.docs()) {
+        if (doc.live && !doc.embedding.empty()) dims = doc.embedding.size();
+    }
+    w.Str(dims ? index.embedding_identity() : "");
+    w.Var(dims);
+    if (dims == 0) return;
+    for (const IndexedDoc& doc : index.docs()) {
+        if (!doc.live) continue;
+        const bool present = doc.embedding.size() == dims;
+        w.Fixed(present ? 1 : 0, 1);
+        if (!present) continue;
+        for (float x : doc.embedding) w.Fixed(std::bit_cast<uint32_t>(x), 4);
+    }
+}
+
 void WriteBody(Writer& w, const InvertedIndex& index, const IndexFileMeta& meta) {
     w.out().append(kMagic, sizeof(kMagic));
     w.Fixed(kIndexFormatVersion, 4);
@@ -130,6 +150,7 @@ void WriteBody(Writer& w, const InvertedIndex& index, const IndexFileMeta& meta)
             previous = p.doc;
         }
     }
+    WriteEmbeddings(w, index);
 }
 
 bool ReadDocs(Reader& r, InvertedIndex* index, uint64_t* count) {
@@ -168,6 +189,27 @@ bool ReadPostings(Reader& r, InvertedIndex* index, uint64_t doc_count) {
             p = {static_cast<uint32_t>(doc), static_cast<uint32_t>(tf)};
         }
         index->AppendPostings(std::move(term), std::move(list));
+    }
+    return true;
+}
+
+bool ReadEmbeddings(Reader& r, InvertedIndex* index, uint64_t doc_count) {
+    std::string identity;
+    uint64_t dims = 0;
+    if (!r.Str(&identity) || !r.Var(&dims) || dims > (1u << 16)) return false;
+    index->set_embedding_identity(dims ? identity : "");
+    if (dims == 0) return true;
+    for (uint64_t d = 0; d < doc_count; ++d) {
+        uint64_t present = 0;
+        if (!r.Fixed(1, &present) || present > 1) return false;
+        if (!present) continue;
+        std::vector<float> v(dims);
+        for (float& x : v) {
+            uint64_t bits = 0;
+            if (!r.Fixed(4, &bits)) return false;
+            x = std::bit_cast<float>(static_cast<uint32_t>(bits));
+        }
+        index->SetEmbedding(static_cast<uint32_t>(d), std::move(v));
     }
     return true;
 }
@@ -231,7 +273,8 @@ Result<std::unique_ptr<InvertedIndex>> LoadIndexFile(const std::string& path,
     auto index = std::make_unique<InvertedIndex>(search_column);
     uint64_t docs = 0;
     if (!ReadDocs(r, index.get(), &docs)) return Corrupt(path, "bad document section");
-    if (!ReadPostings(r, index.get(), docs) || !r.Done()) return Corrupt(path, "bad postings section");
+    if (!ReadPostings(r, index.get(), docs)) return Corrupt(path, "bad postings section");
+    if (!ReadEmbeddings(r, index.get(), docs) || !r.Done()) return Corrupt(path, "bad embeddings section");
     index->Restore();
     return index;
 }

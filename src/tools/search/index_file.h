@@ -14,7 +14,7 @@
 
 namespace oc::tools::search {
 
-inline constexpr uint32_t kIndexFormatVersion = 1;
+inline constexpr uint32_t kIndexFormatVersion = 2;  // 2: document embeddings
 
 struct IndexFileMeta {
     std::vector<ColumnInfo> columns;  // every column stored per document, in source order

@@ -50,6 +50,7 @@ void InvertedIndex::Add(uint64_t key, uint64_t content_hash, Json row) {
     total_length_ += doc.length;
     ++live_count_;
     by_key_[key] = slot;
+    lengths_.push_back(doc.length);
     docs_.push_back(std::move(doc));
 }
 
@@ -73,6 +74,7 @@ bool InvertedIndex::Remove(uint64_t key) {
     --live_count_;
     doc.live = false;
     doc.row = Json();
+    doc.embedding = {};
     by_key_.erase(found);
     return true;
 }
@@ -94,7 +96,15 @@ std::vector<SearchHit> InvertedIndex::Search(std::string_view query, size_t limi
     }
     const double n_docs = static_cast<double>(live_count_);
     const double avg_length = live_count_ ? static_cast<double>(total_length_) / n_docs : 1.0;
-    std::unordered_map<uint32_t, double> scores;
+    const double avg = avg_length > 0 ? avg_length : 1.0;
+    // Term-at-a-time into a dense accumulator (one per thread, reused): every BM25 term score is
+    // > 0, so a zero slot has not been touched yet.
+    thread_local std::vector<double> scores;
+    thread_local std::vector<uint32_t> touched;
+    if (scores.size() < docs_.size()) scores.resize(docs_.size(), 0.0);
+    touched.clear();
+    const double k1 = params_.k1, b = params_.b;
+    const uint32_t* lengths = lengths_.data();
     for (const auto& [term, query_tf] : terms) {
         auto list = postings_.find(term);
         if (list == postings_.end()) continue;
@@ -102,19 +112,31 @@ std::vector<SearchHit> InvertedIndex::Search(std::string_view query, size_t limi
         const double idf = std::log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
         for (const Posting& p : list->second) {
             const double tf = p.tf;
-            const double norm = 1.0 - params_.b + params_.b * docs_[p.doc].length / (avg_length > 0 ? avg_length : 1.0);
-            scores[p.doc] += idf * tf * (params_.k1 + 1.0) / (tf + params_.k1 * norm);
+            const double norm = 1.0 - b + b * lengths[p.doc] / avg;
+            double& s = scores[p.doc];
+            if (s == 0.0) touched.push_back(p.doc);
+            s += idf * tf * (k1 + 1.0) / (tf + k1 * norm);
         }
     }
     std::vector<SearchHit> candidates;
-    candidates.reserve(scores.size());
-    for (const auto& [doc, score] : scores) candidates.push_back({doc, score});
-    std::sort(candidates.begin(), candidates.end(), [](const SearchHit& a, const SearchHit& b) {
+    candidates.reserve(touched.size());
+    for (uint32_t d : touched) {
+        candidates.push_back({d, scores[d]});
+        scores[d] = 0.0;
+    }
+    auto better = [](const SearchHit& a, const SearchHit& b) {
         return a.score != b.score ? a.score > b.score : a.doc < b.doc;
-    });
-    for (const SearchHit& h : candidates) {
-        if (hits.size() >= limit) break;
-        if (accept(docs_[h.doc].row)) hits.push_back(h);
+    };
+    // Sort only as far as needed: the best `want` first, doubling while the filter rejects.
+    size_t sorted = 0;
+    size_t want = std::min(candidates.size(), std::max<size_t>(limit, 16));
+    while (hits.size() < limit && sorted < candidates.size()) {
+        std::partial_sort(candidates.begin() + sorted, candidates.begin() + want, candidates.end(), better);
+        for (; sorted < want && hits.size() < limit; ++sorted) {
+            if (accept(docs_[candidates[sorted].doc].row)) hits.push_back(candidates[sorted]);
+        }
+        sorted = want;
+        want = std::min(candidates.size(), want * 2);
     }
     return hits;
 }
@@ -134,11 +156,17 @@ void InvertedIndex::Compact() {
         for (Posting& p : list) p.doc = remap[p.doc];
     }
     by_key_.clear();
-    for (uint32_t d = 0; d < docs_.size(); ++d) by_key_[docs_[d].key] = d;
+    lengths_.clear();
+    for (uint32_t d = 0; d < docs_.size(); ++d) {
+        by_key_[docs_[d].key] = d;
+        lengths_.push_back(docs_[d].length);
+    }
 }
 
 void InvertedIndex::Restore() {
     by_key_.clear();
+    lengths_.clear();
+    for (const IndexedDoc& d : docs_) lengths_.push_back(d.length);
     live_count_ = 0;
     total_length_ = 0;
     for (uint32_t d = 0; d < docs_.size(); ++d) {

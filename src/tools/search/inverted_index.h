@@ -25,6 +25,7 @@ struct IndexedDoc {
     uint32_t length = 0;        // terms in the search column
     bool live = false;          // false once removed (the slot stays until Compact)
     Json row;                   // object of the service's columns
+    std::vector<float> embedding;  // of the search column's text; empty = none (no provider)
 };
 
 struct Posting {
@@ -62,6 +63,12 @@ public:
     const std::string& search_column() const { return search_column_; }
     const std::vector<IndexedDoc>& docs() const { return docs_; }
     const std::unordered_map<std::string, std::vector<Posting>>& postings() const { return postings_; }
+    // Which embedding model produced the documents' vectors ("" = none): a different one re-embeds.
+    const std::string& embedding_identity() const { return embedding_identity_; }
+    void set_embedding_identity(std::string identity) { embedding_identity_ = std::move(identity); }
+    // Sets (or, with an empty vector, clears) the embedding of a slot.
+    void SetEmbedding(uint32_t slot, std::vector<float> v) { docs_[slot].embedding = std::move(v); }
+
     // Rough bytes held: rows, terms and postings.
     size_t ApproximateBytes() const;
 
@@ -84,6 +91,8 @@ private:
     std::unordered_map<std::string, std::vector<Posting>> postings_;
     size_t live_count_ = 0;
     uint64_t total_length_ = 0;  // sum of live document lengths
+    std::vector<uint32_t> lengths_;  // docs_[d].length, dense for the scoring loop
+    std::string embedding_identity_;
 };
 
 }  // namespace oc::tools::search

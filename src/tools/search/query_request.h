@@ -25,7 +25,8 @@ struct QueryRequest {
 // kInvalidArgument naming the field for: a missing or non-string query, multi_index_query (no
 // vector indexes here), columns that is not an array of strings, filter that is not an object,
 // limit outside 1..1000, and scoring_profile (no stored profiles). scoring_config and
-// experimental are accepted and ignored.
+// experimental are accepted; of scoring_config only "reranker": "none" is honoured (no vector
+// re-ranking, rerank.h).
 Result<QueryRequest> ParseQueryRequest(const Json& body);
 
 }  // namespace oc::tools::search

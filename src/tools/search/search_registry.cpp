@@ -41,6 +41,7 @@ Status SearchRegistry::Load() {
             continue;
         }
         auto service = std::make_shared<SearchService>(*spec, SourceFor(*spec), PathOf(*spec));
+        service->SetEmbedder(embedder_);
         if (Status st = service->Open(); !st) {
             log->warn("search service {}.{}.{}: index unavailable: {}", spec->database_name,
                       spec->schema_name, spec->name, st.error().message);
@@ -79,6 +80,7 @@ Result<store::CreateOutcome> SearchRegistry::Create(SearchServiceSpec spec, stor
     }
     spec.created_on_ms = NowMillis();
     auto service = std::make_shared<SearchService>(spec, SourceFor(spec), "");
+    service->SetEmbedder(embedder_);
     OC_TRY(service->Refresh());  // validates the definition and columns; nothing stored yet
     SearchServiceSpec resolved = service->spec();
     OC_TRY(store_.WithWriter([&](store::Connection& c) {

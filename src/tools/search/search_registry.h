@@ -25,6 +25,10 @@ class SearchRegistry {
 public:
     explicit SearchRegistry(store::SystemStore& store) : store_(store) {}
 
+    // The embedding provider of every service loaded or created afterwards (vector re-ranking,
+    // search_service.h); null = BM25 only. Call before Load().
+    void SetEmbedder(std::shared_ptr<llm::EmbeddingProvider> embedder) { embedder_ = std::move(embedder); }
+
     // Reads every stored service and opens its index (loading the file, or rebuilding it from
     // the source when missing or stale). A service whose source fails stays listed with its
     // indexing_error. Call once at start, after the catalog has attached the databases.
@@ -62,6 +66,7 @@ private:
     std::mutex write_mu_;           // serialises create/drop
     mutable std::shared_mutex mu_;  // guards services_
     std::map<Key, std::shared_ptr<SearchService>> services_;
+    std::shared_ptr<llm::EmbeddingProvider> embedder_;
 };
 
 }  // namespace oc::tools::search

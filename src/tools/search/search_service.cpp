@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "tools/search/filter.h"
 #include "tools/search/query_request.h"
+#include "tools/search/rerank.h"
 
 namespace oc::tools::search {
 namespace {
@@ -117,6 +118,11 @@ Status SearchService::Open() {
         auto loaded = LoadIndexFile(index_path_, spec.search_column, &meta);
         if (loaded) {
             std::shared_ptr<InvertedIndex> index = std::move(*loaded);
+            if (EmbedMissing(*index, nullptr, false) > 0) {
+                if (Status st = SaveIndexFile(index_path_, *index, meta); !st) {
+                    GetLogger("search")->warn("service {}: {}", spec.name, st.error().message);
+                }
+            }
             size_t bytes = index->ApproximateBytes();
             {
                 std::unique_lock lock(index_mu_);
@@ -180,15 +186,19 @@ Result<RefreshStats> SearchService::RefreshLocked() {
     if (full) {
         auto fresh = std::make_shared<InvertedIndex>(resolved.search_column);
         for (KeyedRow& r : rows) fresh->Add(r.key, r.content_hash, std::move(r.row));
+        EmbedMissing(*fresh, current.get(), false);  // fresh is not visible yet
         stats = RefreshStats{rows.size(), current ? current->live_count() : 0, 0};
         std::unique_lock lock(index_mu_);
         index_ = fresh;
         next = fresh;
     } else {
-        std::unique_lock lock(index_mu_);
-        for (uint64_t key : plan.removals) current->Remove(key);
-        for (size_t i : plan.additions) current->Add(rows[i].key, rows[i].content_hash, std::move(rows[i].row));
-        if (current->docs().size() > 2 * current->live_count() + 64) current->Compact();
+        {
+            std::unique_lock lock(index_mu_);
+            for (uint64_t key : plan.removals) current->Remove(key);
+            for (size_t i : plan.additions) current->Add(rows[i].key, rows[i].content_hash, std::move(rows[i].row));
+            if (current->docs().size() > 2 * current->live_count() + 64) current->Compact();
+        }
+        EmbedMissing(*current, nullptr, true);
         stats = RefreshStats{plan.additions.size(), plan.removals.size(), plan.unchanged};
     }
     Publish(resolved, IndexFileMeta{stored, started, source->rows.size()}, *next);
@@ -260,6 +270,8 @@ Result<Json> SearchService::Query(const Json& request) {
         columns = meta_.columns;
         indexing_error = indexing_error_;
     }
+    std::optional<std::vector<float>> query_vector;
+    if (!RerankDisabled(request)) query_vector = EmbedQuery(q.query);
     std::shared_lock lock(index_mu_);
     if (!index_) {
         return MakeError(ErrorCode::kUnavailable, "Cortex Search Service " + spec.name +
@@ -276,16 +288,24 @@ Result<Json> SearchService::Query(const Json& request) {
     }
     FilterScope scope{&columns, spec.attribute_columns, spec.primary_key};
     OC_ASSIGN_OR_RETURN(Filter filter, Filter::Compile(q.filter, scope));
-    auto hits = index_->Search(q.query, q.limit, [&](const Json& row) { return filter.Matches(row); });
+    auto accept = [&](const Json& row) { return filter.Matches(row); };
+    std::vector<RankedHit> hits;
+    if (query_vector) {
+        hits = Rerank(*index_, index_->Search(q.query, std::max(q.limit, kRerankCandidates), accept),
+                      *query_vector, q.limit);
+    } else {
+        for (const SearchHit& h : index_->Search(q.query, q.limit, accept)) hits.push_back({h, std::nullopt});
+    }
     Json results = Json::array();
-    for (const SearchHit& hit : hits) {
-        const Json& row = index_->docs()[hit.doc].row;
+    for (const RankedHit& hit : hits) {
+        const Json& row = index_->docs()[hit.bm25.doc].row;
         Json item = Json::object();
         for (const std::string& c : wanted) {
             auto it = row.find(c);
             item[c] = it == row.end() ? Json() : *it;
         }
-        item["@scores"] = ScoresJson(hit.score);
+        item["@scores"] = ScoresJson(hit.bm25.score);
+        if (hit.cosine) item["@scores"]["cosine_similarity"] = *hit.cosine;
         results.push_back(std::move(item));
     }
     Json out = Json::object();
@@ -327,6 +347,7 @@ Json SearchService::Describe() const {
     j["indexing_state"] = s.indexing_suspended ? "SUSPENDED" : have_index ? "ACTIVE" : "INITIALIZING";
     j["serving_state"] = s.serving_suspended ? "SUSPENDED" : have_index ? "ACTIVE" : "INITIALIZING";
     if (!indexing_error_.empty()) j["indexing_error"] = indexing_error_;
+    if (!embedding_error_.empty()) j["embedding_error"] = embedding_error_;
     j["serving_data_bytes"] = bytes_;
     return j;
 }

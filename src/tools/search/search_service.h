@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
 #include "common/json.h"
 #include "common/result.h"
+#include "llm/embeddings.h"
 #include "tools/search/index_file.h"
 #include "tools/search/inverted_index.h"
 #include "tools/search/service_spec.h"
@@ -45,6 +47,14 @@ public:
     // suspended; kUnavailable while no index exists.
     Result<Json> Query(const Json& request);
 
+    // Vector re-ranking: documents are embedded at refresh (in the provider's batches, persisted
+    // with the index, only new or changed rows when the provider is unchanged); a query then
+    // re-ranks its BM25 top candidates (kRerankCandidates, at least limit) by the cosine
+    // similarity of query and document vectors. Null (the default) keeps BM25 order. Set before
+    // Open(); an embedding failure is logged and leaves BM25 order.
+    void SetEmbedder(std::shared_ptr<llm::EmbeddingProvider> embedder);
+    static constexpr size_t kRerankCandidates = 100;
+
     // The CortexSearchService object (describe and list).
     Json Describe() const;
 
@@ -65,6 +75,13 @@ private:
     // REQUIRES: refresh_mu_ held.
     void Publish(const SearchServiceSpec& resolved, const IndexFileMeta& meta, const InvertedIndex& index);
     bool RefreshDue() const;
+    // Embeds the live documents of index that have no vector of the embedder's identity (reusing
+    // those of previous with the same key and content). published: index is visible to queries,
+    // so vectors are written under index_mu_. REQUIRES: refresh_mu_ held.
+    // Returns how many documents got a vector.
+    size_t EmbedMissing(InvertedIndex& index, const InvertedIndex* previous, bool published);
+    // The query's vector, or nullopt (no embedder, empty query, or the provider failed).
+    std::optional<std::vector<float>> EmbedQuery(const std::string& query);
 
     mutable std::mutex state_mu_;  // guards the fields below up to retired_
     SearchServiceSpec spec_;
@@ -73,6 +90,8 @@ private:
     int64_t last_attempt_ms_ = 0;  // start of the last refresh, failed or not (lazy refresh backoff)
     size_t bytes_ = 0;
     bool retired_ = false;
+    std::shared_ptr<llm::EmbeddingProvider> embedder_;
+    std::string embedding_error_;
 
     SourceReader source_;
     std::mutex refresh_mu_;                  // one refresh at a time; guards index_path_ writes

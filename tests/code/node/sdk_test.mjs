@@ -136,3 +136,44 @@ test('resume keeps the session id', async () => {
   assert.equal(second.at(-1).session_id, id);
   assert.equal(second.at(-1).subtype, 'success');
 });
+
+test('Task tool runs a subagent defined through the SDK agents option', async () => {
+  const cwd = workdir();
+  const messages = await collect(query({
+    prompt: 'delegate this task to a subagent: read notes.txt',
+    options: {
+      pathToClaudeCodeExecutable: bin, model: 'offline', cwd,
+      agents: { reader: { description: 'Reads files', prompt: 'You read files.', tools: ['Read'] } },
+    },
+  }));
+  assert.ok(messages[0].agents.includes('reader'));
+  const started = messages.find((m) => m.type === 'system' && m.subtype === 'task_started');
+  assert.ok(started, 'task_started');
+  const done = messages.find((m) => m.type === 'system' && m.subtype === 'task_notification');
+  assert.equal(done.status, 'completed');
+  assert.equal(done.task_id, started.task_id);
+  const sub = messages.filter((m) => m.type === 'assistant' && m.parent_tool_use_id === started.tool_use_id);
+  assert.ok(sub.length > 0, 'subagent frames carry parent_tool_use_id');
+  const result = messages.at(-1);
+  assert.equal(result.subtype, 'success');
+  assert.match(result.result, /hello notes/);
+});
+
+test('outputFormat json_schema gives structured_output', async () => {
+  const cwd = workdir();
+  const schema = {
+    type: 'object',
+    properties: { answer: { type: 'string' }, level: { type: 'string', enum: ['low', 'high'] } },
+    required: ['answer', 'level'],
+  };
+  const messages = await collect(query({
+    prompt: 'hello there',
+    options: { pathToClaudeCodeExecutable: bin, model: 'offline', cwd,
+               outputFormat: { type: 'json_schema', schema } },
+  }));
+  const result = messages.at(-1);
+  assert.equal(result.subtype, 'success');
+  assert.equal(result.structured_output.level, 'low');
+  assert.equal(typeof result.structured_output.answer, 'string');
+  assert.equal(result.total_cost_usd, 0);
+});

@@ -1,0 +1,52 @@
+// MCP transports (JSON-RPC 2.0 framing per transport): stdio (a child process, one JSON message
+// per line), sse (the 2024-11-05 HTTP+SSE transport: GET an event stream, POST to the endpoint it
+// announces) and http (the 2025-03-26 streamable HTTP transport: POST each message, the reply is
+// JSON or an event stream; Mcp-Session-Id kept from initialize).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/result.h"
+
+namespace oc::code {
+
+struct McpServerConfig {
+    std::string name;
+    std::string type = "stdio";  // stdio | sse | http | sdk
+    std::string command;         // stdio
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string url;             // sse, http
+    std::map<std::string, std::string> headers;
+    Json raw = Json::object();
+};
+
+// One connection to a server. Request/Notify are thread-safe.
+class McpTransport {
+public:
+    virtual ~McpTransport() = default;
+    // Blocks up to timeout_ms for the response with our id; a JSON-RPC error becomes
+    // kUnavailable with its message, a timeout kDeadlineExceeded.
+    virtual Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) = 0;
+    virtual void Notify(const std::string& method, const Json& params) = 0;
+};
+
+Result<std::unique_ptr<McpTransport>> StartStdioTransport(const McpServerConfig& config);
+Result<std::unique_ptr<McpTransport>> StartSseTransport(const McpServerConfig& config, int timeout_ms);
+Result<std::unique_ptr<McpTransport>> StartHttpTransport(const McpServerConfig& config);
+
+// Helpers shared by the transports.
+Json JsonRpcRequest(int id, const std::string& method, const Json& params);
+Json JsonRpcNotification(const std::string& method, const Json& params);
+// True for a response (not a server→client request) carrying `id`.
+bool IsResponseTo(const Json& message, int id);
+// The result of a response message, or its error as kUnavailable.
+Result<Json> ResponseResult(const Json& message, const std::string& method);
+// `${VAR}` and `${VAR:-default}` replaced from the environment (unknown: empty / the default).
+std::string ExpandEnv(const std::string& text);
+
+}  // namespace oc::code

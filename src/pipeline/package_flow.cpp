@@ -1,0 +1,293 @@
+#include "pipeline/package_flow.h"
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include "pipeline/naming.h"
+#include "pipeline/package_io.h"
+
+namespace oc::pipeline {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kFlushRows = 20000;
+constexpr const char* kManifest = "load_package_state.json";
+
+Table SchemaOnly(const Table& t) {
+    Table s;
+    s.name = t.name;
+    s.parent = t.parent;
+    s.root = t.root;
+    s.write_disposition = t.write_disposition;
+    s.primary_key = t.primary_key;
+    s.columns = t.columns;
+    s.column_index = t.column_index;
+    return s;
+}
+
+void SeedNormalizer(Normalizer& n, const ExistingSchema& existing) {
+    for (const auto& [table, cols] : existing) {
+        for (const auto& [name, type] : cols) n.SeedColumn(table, name, type);
+    }
+}
+
+Status CloseFile(std::ofstream& out, const std::string& path) {
+    out.flush();
+    bool ok = static_cast<bool>(out);
+    out.close();
+    if (!ok) return MakeError(ErrorCode::kInternal, "cannot write " + path);
+    SyncFile(path);
+    return {};
+}
+
+}  // namespace
+
+Status NormalizedWriter::Flush(std::vector<Table>& tables) {
+    std::string buf;
+    for (Table& t : tables) {
+        if (t.rows.empty()) continue;
+        Job& job = jobs_[t.name];
+        if (!job.out) {
+            job.file_id = NewFileId();
+            JobFile f{t.name, job.file_id, 0, "jsonl", "new_jobs", ""};
+            job.path = (fs::path(dir_) / "new_jobs" / f.file_name()).string();
+            job.out = std::make_unique<std::ofstream>(job.path, std::ios::binary | std::ios::trunc);
+        }
+        buf.clear();
+        AppendTableRows(buf, t);
+        job.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+        if (!*job.out) return MakeError(ErrorCode::kInternal, "cannot write " + job.path);
+        job.rows += t.rows.size();
+        t.rows.clear();
+        t.rows.shrink_to_fit();
+    }
+    return {};
+}
+
+Status NormalizedWriter::Finish(std::vector<Table>& tables, Json base,
+                                const ExistingSchema& existing) {
+    OC_TRY(Flush(tables));
+    Json list = Json::array();
+    int updates = 0;
+    for (const Table& t : tables) {
+        PackageTable pt;
+        pt.table = SchemaOnly(t);
+        auto it = jobs_.find(t.name);
+        if (it != jobs_.end()) {
+            OC_TRY(CloseFile(*it->second.out, it->second.path));
+            pt.rows = it->second.rows;
+            pt.job_id = JobFile{t.name, it->second.file_id, 0, "jsonl", "", ""}.job_id();
+        }
+        if (pt.rows > 0) {
+            auto ex = existing.find(t.name);
+            std::set<std::string> have;
+            if (ex != existing.end()) {
+                for (const auto& c : ex->second) have.insert(c.first);
+            }
+            bool updated = ex == existing.end();
+            for (const auto& c : t.columns) updated = updated || have.count(c.name) == 0;
+            updates += updated ? 1 : 0;
+        }
+        list.push_back(TableToJson(pt));
+    }
+    base["state"] = kPackageNormalized;
+    base["tables"] = list;
+    base["schema_updates"] = updates;
+    base["normalized_at"] = NowIso();
+    return WriteJsonFile((fs::path(dir_) / kManifest).string(), base);
+}
+
+PackageBuilder::PackageBuilder(const PackageStore& store, std::string load_id,
+                               const PipelineConfig& config, const ExistingSchema& existing)
+    : store_(store),
+      load_id_(std::move(load_id)),
+      config_(config),
+      existing_(existing),
+      normalizer_(load_id_) {
+    SeedNormalizer(normalizer_, existing_);
+}
+
+PackageBuilder::~PackageBuilder() {
+    // Only unfinished `.tmp` dirs go; a committed package stays for the next run.
+    std::error_code ec;
+    if (!new_dir_.empty()) fs::remove_all(new_dir_, ec);
+    if (!norm_dir_.empty()) fs::remove_all(norm_dir_, ec);
+}
+
+Status PackageBuilder::Begin() {
+    OC_ASSIGN_OR_RETURN(new_dir_, store_.CreateTmp(kPackageNew, load_id_));
+    OC_ASSIGN_OR_RETURN(norm_dir_, store_.CreateTmp(kPackageNormalized, load_id_));
+    writer_ = std::make_unique<NormalizedWriter>(norm_dir_);
+    return {};
+}
+
+Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector<Json>& rows) {
+    if (!resource.selected || rows.empty()) return {};
+    RawJob& raw = raw_[resource.name];
+    if (!raw.out) {
+        std::string stem = NormalizePath(resource.name);
+        if (stem.empty()) stem = "resource";
+        raw.file = JobFile{stem, NewFileId(), 0, "jsonl", "", ""}.file_name();
+        raw.out = std::make_unique<std::ofstream>(
+            (fs::path(new_dir_) / "new_jobs" / raw.file).string(), std::ios::binary);
+    }
+    std::string buf;
+    for (const auto& r : rows) {
+        buf += DumpJson(r);
+        buf += '\n';
+    }
+    raw.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (!*raw.out) return MakeError(ErrorCode::kInternal, "cannot write load package " + load_id_);
+    raw.rows += rows.size();
+    normalizer_.AddResource(resource, rows);
+    rows_ += rows.size();
+    buffered_ += rows.size();
+    if (buffered_ >= kFlushRows) {
+        OC_TRY(writer_->Flush(normalizer_.tables()));
+        buffered_ = 0;
+    }
+    return {};
+}
+
+Status PackageBuilder::Finish(const Json& pipeline_state) {
+    Json resources = Json::array();
+    for (const auto& r : config_.resources) {
+        if (!r.selected) continue;
+        normalizer_.AddResource(r, {});  // registers tables of resources without rows
+        Json entry = Json{{"resource", ResourceToJson(r)}, {"job", ""}, {"rows", 0}};
+        auto it = raw_.find(r.name);
+        if (it != raw_.end()) {
+            OC_TRY(CloseFile(*it->second.out,
+                             (fs::path(new_dir_) / "new_jobs" / it->second.file).string()));
+            entry["job"] = it->second.file;
+            entry["rows"] = it->second.rows;
+        }
+        resources.push_back(entry);
+    }
+    Json base = Json{{"load_id", load_id_},
+                     {"schema_name", config_.source_name},
+                     {"pipeline_name", config_.pipeline_name},
+                     {"created_at", NowIso()},
+                     {"pipeline_state", pipeline_state}};
+    Json manifest = base;
+    manifest["state"] = kPackageNew;
+    manifest["resources"] = resources;
+    OC_TRY(WriteJsonFile((fs::path(new_dir_) / kManifest).string(), manifest));
+    TestPause("extract");
+    OC_TRY(store_.Move(load_id_, kPackageNew, kPackageNew, true));
+    new_dir_.clear();
+    OC_TRY(writer_->Finish(normalizer_.tables(), base, existing_));
+    TestPause("normalize");
+    OC_TRY(store_.Move(load_id_, kPackageNormalized, kPackageNormalized, true));
+    norm_dir_.clear();
+    finished_ = true;
+    std::error_code ec;
+    fs::remove_all(store_.PackagePath(kPackageNew, load_id_), ec);
+    return {};
+}
+
+Status NormalizeNewPackage(const PackageStore& store, const std::string& load_id,
+                           Destination& dest) {
+    const std::string dir = store.PackagePath(kPackageNew, load_id);
+    OC_ASSIGN_OR_RETURN(Json manifest, ReadJsonFile((fs::path(dir) / kManifest).string()));
+    OC_ASSIGN_OR_RETURN(ExistingSchema existing, dest.ExistingColumns());
+    Normalizer normalizer(load_id);
+    SeedNormalizer(normalizer, existing);
+    OC_ASSIGN_OR_RETURN(std::string tmp, store.CreateTmp(kPackageNormalized, load_id));
+    NormalizedWriter writer(tmp);
+    for (const auto& entry : manifest.value("resources", Json::array())) {
+        ResourceConfig rc = ResourceFromJson(entry.value("resource", Json::object()));
+        std::vector<Json> records;
+        std::string job = entry.value("job", std::string());
+        if (!job.empty()) {
+            OC_ASSIGN_OR_RETURN(records,
+                                ReadRecordsFile((fs::path(dir) / "new_jobs" / job).string()));
+        }
+        normalizer.AddResource(rc, records);
+        OC_TRY(writer.Flush(normalizer.tables()));
+    }
+    Json base = manifest;
+    base.erase("resources");
+    OC_TRY(writer.Finish(normalizer.tables(), base, existing));
+    TestPause("normalize");
+    OC_TRY(store.Move(load_id, kPackageNormalized, kPackageNormalized, true));
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return {};
+}
+
+Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std::string& load_id,
+                                            Destination& dest) {
+    const fs::path dir = store.PackagePath(kPackageNormalized, load_id);
+    OC_ASSIGN_OR_RETURN(Json manifest, ReadJsonFile((dir / kManifest).string()));
+    std::error_code ec;
+    // Jobs that failed in an earlier attempt are retried with the next retry number.
+    for (JobFile job : PackageStore::Jobs(dir.string())) {
+        if (job.folder != "failed_jobs") continue;
+        fs::remove(job.path + ".exception", ec);
+        ++job.retry;
+        fs::create_directories(dir / "new_jobs", ec);
+        fs::rename(job.path, dir / "new_jobs" / job.file_name(), ec);
+    }
+    std::map<std::string, JobFile> jobs;
+    for (const JobFile& job : PackageStore::Jobs(dir.string())) jobs[job.job_id()] = job;
+    NormalizedPackage pkg;
+    pkg.load_id = load_id;
+    pkg.schema_name = manifest.value("schema_name", std::string("rest_api"));
+    pkg.pipeline_name = manifest.value("pipeline_name", std::string());
+    pkg.state = manifest.value("pipeline_state", Json());
+    for (const auto& t : manifest.value("tables", Json::array())) {
+        PackageTable pt = TableFromJson(t);
+        if (!pt.job_id.empty()) {
+            auto it = jobs.find(pt.job_id);
+            if (it == jobs.end()) {
+                return MakeError(ErrorCode::kInternal, "load package " + load_id + ": job file " +
+                                                           pt.job_id + " is missing");
+            }
+            pt.path = it->second.path;
+        }
+        pkg.tables.push_back(std::move(pt));
+    }
+    OC_ASSIGN_OR_RETURN(bool loaded, dest.IsLoaded(load_id));
+    const std::string started_at = NowIso();
+    auto t0 = std::chrono::steady_clock::now();
+    if (!loaded) {
+        std::string failed_job;
+        Status st = dest.Load(pkg, &failed_job);
+        if (!st) {
+            auto it = jobs.find(failed_job);
+            if (!failed_job.empty() && it != jobs.end()) {
+                fs::create_directories(dir / "failed_jobs", ec);
+                fs::path to = dir / "failed_jobs" / it->second.file_name();
+                fs::rename(it->second.path, to, ec);
+                std::ofstream(to.string() + ".exception") << st.error().message;
+                return MakeError(ErrorCode::kInternal, "load package " + load_id + ": job " +
+                                                           failed_job +
+                                                           " failed: " + st.error().message);
+            }
+            return MakeError(st.error().code,
+                             "load package " + load_id + " failed: " + st.error().message);
+        }
+    }
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    TestPause("loaded");
+    fs::create_directories(dir / "completed_jobs", ec);
+    for (const auto& [id, job] : jobs) {
+        if (job.folder == "new_jobs") fs::rename(job.path, dir / "completed_jobs" / job.file_name(), ec);
+    }
+    const std::string loaded_at = NowIso();
+    OC_TRY(WriteJsonFile((dir / "package_completed.json").string(),
+                         Json{{"loaded_at", loaded_at},
+                              {"started_at", started_at},
+                              {"elapsed", elapsed},
+                              {"already_loaded", loaded}}));
+    manifest["state"] = kPackageLoaded;
+    manifest["loaded_at"] = loaded_at;
+    OC_TRY(WriteJsonFile((dir / kManifest).string(), manifest));
+    OC_TRY(store.Move(load_id, kPackageNormalized, kPackageLoaded));
+    return LoadedPackage{load_id, std::move(pkg.tables), pkg.state};
+}
+
+}  // namespace oc::pipeline

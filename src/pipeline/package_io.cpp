@@ -1,0 +1,198 @@
+#include "pipeline/package_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string_view>
+
+namespace oc::pipeline {
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+}
+
+void AppendCell(std::string& out, const Cell& c) {
+    switch (c.type) {
+        case DataType::kBigint:
+            out += std::to_string(c.i);
+            return;
+        case DataType::kDouble: {
+            if (!std::isfinite(c.d)) {
+                out += "null";
+                return;
+            }
+            char buf[40];
+            std::snprintf(buf, sizeof(buf), "%.17g", c.d);
+            out += buf;
+            return;
+        }
+        case DataType::kBool:
+            out += c.b ? "true" : "false";
+            return;
+        case DataType::kJson:
+            out += c.text.empty() ? "null" : c.text;
+            return;
+        default:
+            AppendEscaped(out, c.text);
+    }
+}
+
+}  // namespace
+
+void SyncFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) return;
+    (void)::fsync(fd);
+    ::close(fd);
+}
+
+Status WriteRecordsFile(const std::string& path, const std::vector<Json>& records) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    std::string buf;
+    for (const auto& r : records) {
+        buf += DumpJson(r);
+        buf += '\n';
+        if (buf.size() > (1 << 20)) {
+            out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+            buf.clear();
+        }
+    }
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    out.close();
+    if (!out) return MakeError(ErrorCode::kInternal, "cannot write " + path);
+    SyncFile(path);
+    return {};
+}
+
+Result<std::vector<Json>> ReadRecordsFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path);
+    std::vector<Json> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        auto doc = ParseJson(line);
+        if (!doc) return MakeError(ErrorCode::kInternal, path + ": a record is not valid JSON");
+        out.push_back(std::move(*doc));
+    }
+    return out;
+}
+
+void AppendTableRows(std::string& buf, const Table& table) {
+    std::vector<std::string> keys;
+    keys.reserve(table.columns.size());
+    for (const auto& c : table.columns) {
+        std::string k;
+        AppendEscaped(k, c.name);
+        keys.push_back(std::move(k));
+    }
+    for (const auto& row : table.rows) {
+        buf += '{';
+        bool first = true;
+        for (const auto& [col, cell] : row) {
+            if (!first) buf += ',';
+            first = false;
+            buf += keys[col];
+            buf += ':';
+            AppendCell(buf, cell);
+        }
+        buf += "}\n";
+    }
+}
+
+Status WriteTableJob(const std::string& path, const Table& table) {
+    std::string buf;
+    AppendTableRows(buf, table);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    out.close();
+    if (!out) return MakeError(ErrorCode::kInternal, "cannot write " + path);
+    SyncFile(path);
+    return {};
+}
+
+Json ResourceToJson(const ResourceConfig& r) {
+    return Json{{"name", r.name},
+                {"table_name", r.table_name},
+                {"write_disposition", r.write_disposition},
+                {"merge_strategy", r.merge_strategy},
+                {"primary_key", r.primary_key},
+                {"max_table_nesting", r.max_table_nesting}};
+}
+
+ResourceConfig ResourceFromJson(const Json& j) {
+    ResourceConfig r;
+    r.name = j.value("name", std::string());
+    r.table_name = j.value("table_name", std::string());
+    r.write_disposition = j.value("write_disposition", std::string("append"));
+    r.merge_strategy = j.value("merge_strategy", std::string("delete-insert"));
+    r.primary_key = j.value("primary_key", std::vector<std::string>());
+    r.max_table_nesting = j.value("max_table_nesting", 1000);
+    return r;
+}
+
+Json TableToJson(const PackageTable& t) {
+    Json cols = Json::array();
+    for (const auto& c : t.table.columns)
+        cols.push_back(Json{{"name", c.name}, {"data_type", DltTypeName(c.type)}});
+    return Json{{"name", t.table.name},
+                {"parent", t.table.parent},
+                {"root", t.table.root},
+                {"write_disposition", t.table.write_disposition},
+                {"primary_key", t.table.primary_key},
+                {"columns", cols},
+                {"rows", t.rows},
+                {"job", t.job_id}};
+}
+
+PackageTable TableFromJson(const Json& j) {
+    PackageTable t;
+    t.table.name = j.value("name", std::string());
+    t.table.parent = j.value("parent", std::string());
+    t.table.root = j.value("root", std::string());
+    t.table.write_disposition = j.value("write_disposition", std::string("append"));
+    t.table.primary_key = j.value("primary_key", std::vector<std::string>());
+    for (const auto& c : j.value("columns", Json::array())) {
+        t.table.column_index[c.value("name", std::string())] = t.table.columns.size();
+        t.table.columns.push_back(Column{c.value("name", std::string()),
+                                         DataTypeFromName(c.value("data_type", std::string())),
+                                         true});
+    }
+    t.rows = j.value("rows", size_t{0});
+    t.job_id = j.value("job", std::string());
+    return t;
+}
+
+}  // namespace oc::pipeline

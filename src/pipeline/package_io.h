@@ -1,0 +1,37 @@
+// Reading and writing the files inside a load package: raw extracted records (jsonl per
+// resource), normalized table jobs (jsonl per table, typed values) and the manifests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/result.h"
+#include "pipeline/config.h"
+#include "pipeline/destination.h"
+#include "pipeline/normalize.h"
+
+namespace oc::pipeline {
+
+// Writes records one JSON document per line.
+Status WriteRecordsFile(const std::string& path, const std::vector<Json>& records);
+Result<std::vector<Json>> ReadRecordsFile(const std::string& path);
+
+// Writes the rows of a normalized table as jsonl: one object per row with the row's non-null
+// columns; json columns are embedded as JSON values, timestamps as ISO text.
+Status WriteTableJob(const std::string& path, const Table& table);
+// Appends the rows of table to buf in the same format.
+void AppendTableRows(std::string& buf, const Table& table);
+
+// The resource fields the normalizer needs, stored in a new package so it is self-contained.
+Json ResourceToJson(const ResourceConfig& r);
+ResourceConfig ResourceFromJson(const Json& j);
+
+// Table schema (no rows) ⇄ manifest JSON.
+Json TableToJson(const PackageTable& t);
+PackageTable TableFromJson(const Json& j);
+
+// fsyncs a file (no-op when it cannot be opened).
+void SyncFile(const std::string& path);
+
+}  // namespace oc::pipeline

@@ -1,0 +1,415 @@
+// Load packages (new → normalized → loaded on disk, resume, idempotent reload, failed jobs) and
+// the filesystem destination, against the loopback mock API (mock_api.h).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "mock_api.h"
+#include "pipeline/config.h"
+#include "pipeline/package.h"
+#include "pipeline/package_flow.h"
+#include "pipeline/package_io.h"
+#include "pipeline/pipeline.h"
+#include "store/duckdb/connection.h"
+
+namespace oc::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+int CountLines(const fs::path& p) {
+    std::ifstream in(p);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) n += line.empty() ? 0 : 1;
+    return n;
+}
+
+std::vector<std::string> FilesIn(const fs::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+class PackageScenario : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::mt19937_64 rng{std::random_device{}()};
+        dir_ = fs::temp_directory_path() / ("oc_pkg_" + std::to_string(rng()));
+        fs::create_directories(dir_);
+        secrets_.project_dir = dir_.string();
+        secrets_.use_process_env = false;
+        secrets_.env_override = {{"SOURCES__REST_API__API_KEY", "sekret"}};
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    Json Config(Json resources) {
+        return Json{{"pipeline_name", "pk_pipe"},
+                    {"dataset_name", "pk_data"},
+                    {"client", {{"base_url", api_.base}, {"auth", "bearer"}}},
+                    {"resources", resources}};
+    }
+    static Json Users() {
+        return Json::array({Json{
+            {"name", "users"},
+            {"endpoint", {{"path", "users"}, {"paginator", {{"type", "json_link"}}}}}}});
+    }
+    static Json Events() {
+        return Json::array({Json{
+            {"name", "events"},
+            {"primary_key", "id"},
+            {"endpoint",
+             {{"path", "events"},
+              {"params", {{"since", "{incremental.start_value}"}}},
+              {"incremental",
+               {{"cursor_path", "updated_at"}, {"initial_value", "2024-01-01T00:00:00Z"}}}}}}});
+    }
+    void AddEvents(int from, int to) {
+        for (int i = from; i <= to; ++i)
+            api_.AddEvent(i, "2024-01-" + std::string(i < 10 ? "0" : "") + std::to_string(i) +
+                                 "T00:00:00Z");
+    }
+
+    Result<PipelineConfig> Parse(const Json& doc) {
+        return ParsePipelineConfig(doc, "test.json", secrets_);
+    }
+    Result<LoadInfo> Run(const Json& doc) {
+        auto cfg = Parse(doc);
+        if (!cfg) return cfg.error();
+        RunOptions opt;
+        opt.working_dir = dir_.string();
+        opt.pipelines_dir = (dir_ / "pipelines").string();
+        opt.extract.max_retries = 0;
+        return RunPipeline(*cfg, opt);
+    }
+    fs::path Wd() const { return dir_ / "pipelines" / "pk_pipe"; }
+    PackageStore Store() const { return PackageStore(Wd().string()); }
+
+    int64_t Count(const std::string& sql) {
+        auto db = store::Database::Open((dir_ / "pk_pipe.duckdb").string());
+        EXPECT_TRUE(db);
+        auto conn = (*db)->Connect();
+        auto r = (*conn)->Query(sql);
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        return r ? (*r)->GetInt64(0, 0) : -1;
+    }
+    void Exec(const std::string& sql) {
+        auto db = store::Database::Open((dir_ / "pk_pipe.duckdb").string());
+        auto conn = (*db)->Connect();
+        auto st = (*conn)->Execute(sql);
+        ASSERT_TRUE(st) << st.error().message;
+    }
+    // Puts a loaded package back into the state a kill after the destination commit leaves.
+    void UnloadPackage(const std::string& id) {
+        fs::path from = Wd() / "load" / "loaded" / id;
+        fs::path to = Wd() / "load" / "normalized" / id;
+        fs::create_directories(to.parent_path());
+        fs::rename(from, to);
+        fs::create_directories(to / "new_jobs");
+        for (const auto& f : FilesIn(to / "completed_jobs"))
+            fs::rename(to / "completed_jobs" / f, to / "new_jobs" / f);
+        fs::remove(to / "package_completed.json");
+    }
+
+    fs::path dir_;
+    SecretSources secrets_;
+    MockApi api_;
+};
+
+TEST_F(PackageScenario, RunLeavesOneLoadedPackageWithCompletedJobs) {
+    auto info = Run(Config(Users()));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 1u);
+    const std::string id = info->load_ids[0];
+    EXPECT_EQ(Store().List(kPackageLoaded), std::vector<std::string>{id});
+    EXPECT_TRUE(Store().List(kPackageNew).empty());
+    EXPECT_TRUE(Store().List(kPackageNormalized).empty());
+    EXPECT_TRUE(FilesIn(Wd() / "load" / "new").empty());  // no .tmp leftovers
+    fs::path pkg = Wd() / "load" / "loaded" / id;
+    auto jobs = PackageStore::Jobs(pkg.string());
+    ASSERT_EQ(jobs.size(), 2u);
+    std::map<std::string, int> lines;
+    for (const auto& j : jobs) {
+        EXPECT_EQ(j.folder, "completed_jobs");
+        EXPECT_EQ(j.retry, 0);
+        EXPECT_EQ(j.format, "jsonl");
+        EXPECT_EQ(j.file_id.size(), 10u);
+        lines[j.table] = CountLines(j.path);
+    }
+    EXPECT_EQ(lines["users"], 5);
+    EXPECT_EQ(lines["users__tags"], 10);
+    auto manifest = ReadJsonFile((pkg / "load_package_state.json").string());
+    ASSERT_TRUE(manifest);
+    EXPECT_EQ((*manifest)["state"], "loaded");
+    EXPECT_EQ((*manifest)["load_id"], id);
+    EXPECT_EQ((*manifest)["schema_updates"], 2);
+    EXPECT_TRUE(fs::exists(pkg / "package_completed.json"));
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users"), 5);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads WHERE load_id = '" + id + "'"), 1);
+}
+
+TEST_F(PackageScenario, PendingNormalizedPackageIsLoadedFirst) {
+    auto cfg = Parse(Config(Users()));
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    PackageStore store = Store();
+    {
+        PackageBuilder builder(store, "1700000000.5", *cfg, {});
+        ASSERT_TRUE(builder.Begin());
+        std::vector<Json> rows = {User(7), User(8), User(9)};
+        ASSERT_TRUE(builder.AddPage(cfg->resources[0], rows));
+        ASSERT_TRUE(builder.Finish(Json()));
+    }
+    EXPECT_EQ(store.List(kPackageNormalized), std::vector<std::string>{"1700000000.5"});
+    EXPECT_TRUE(store.List(kPackageNew).empty());
+    auto info = Run(Config(Users()));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 2u);
+    EXPECT_EQ(info->load_ids[0], "1700000000.5");
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users"), 8);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users WHERE _dlt_load_id = '1700000000.5'"), 3);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users__tags"), 16);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads"), 2);
+    EXPECT_EQ(store.List(kPackageLoaded).size(), 2u);
+}
+
+TEST_F(PackageScenario, PendingNewPackageIsNormalizedThenLoaded) {
+    // A `new` package as a run killed between extract and normalize leaves it.
+    const std::string id = "1700000001.25";
+    fs::path pkg = Wd() / "load" / "new" / id;
+    fs::create_directories(pkg / "new_jobs");
+    std::vector<Json> records;
+    for (int i = 0; i < 4; ++i) records.push_back(Json{{"mid", i}, {"payload", {{"k", i}}}});
+    ASSERT_TRUE(WriteRecordsFile((pkg / "new_jobs" / "manual.0123456789.0.jsonl").string(), records));
+    ResourceConfig manual;
+    manual.name = "manual";
+    ASSERT_TRUE(WriteJsonFile(
+        (pkg / "load_package_state.json").string(),
+        Json{{"load_id", id},
+             {"schema_name", "rest_api"},
+             {"pipeline_name", "pk_pipe"},
+             {"pipeline_state", nullptr},
+             {"state", "new"},
+             {"resources", Json::array({Json{{"resource", ResourceToJson(manual)},
+                                             {"job", "manual.0123456789.0.jsonl"},
+                                             {"rows", 4}}})}}));
+    auto info = Run(Config(Users()));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 2u);
+    EXPECT_EQ(info->load_ids[0], id);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.manual"), 4);
+    EXPECT_EQ(Count("SELECT sum(payload__k) FROM pk_data.manual"), 6);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users"), 5);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads"), 2);
+    EXPECT_FALSE(fs::exists(pkg));
+    EXPECT_TRUE(fs::exists(Wd() / "load" / "loaded" / id / "completed_jobs"));
+}
+
+TEST_F(PackageScenario, ReloadOfCommittedPackageAddsNoDuplicate) {
+    AddEvents(1, 10);
+    auto first = Run(Config(Events()));
+    ASSERT_TRUE(first) << first.error().message;
+    ASSERT_EQ(first->load_ids.size(), 1u);
+    UnloadPackage(first->load_ids[0]);  // killed after COMMIT, before the move to loaded
+    auto second = Run(Config(Events()));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(second->load_ids, first->load_ids);  // finished, not loaded again
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.events"), 10);
+    EXPECT_EQ(Count("SELECT count(DISTINCT id) FROM pk_data.events"), 10);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads"), 1);
+    EXPECT_EQ(Store().List(kPackageLoaded), first->load_ids);
+    auto done = ReadJsonFile(
+        (Wd() / "load" / "loaded" / first->load_ids[0] / "package_completed.json").string());
+    ASSERT_TRUE(done);
+    EXPECT_EQ((*done)["already_loaded"], true);
+}
+
+TEST_F(PackageScenario, RejectedJobGoesToFailedJobsAndIsRetried) {
+    Exec("CREATE SCHEMA pk_data");
+    Exec("CREATE TABLE pk_data.items (id BIGINT CHECK (id < 5), name VARCHAR, _dlt_load_id "
+         "VARCHAR NOT NULL, _dlt_id VARCHAR NOT NULL)");
+    Json res = Json::array({Json{
+        {"name", "items"},
+        {"endpoint",
+         {{"path", "offset"}, {"paginator", {{"type", "offset"}, {"limit", 3}}}}}}});
+    auto failed = Run(Config(res));
+    ASSERT_FALSE(failed);
+    EXPECT_NE(failed.error().message.find("job items."), std::string::npos)
+        << failed.error().message;
+    auto pending = Store().List(kPackageNormalized);
+    ASSERT_EQ(pending.size(), 1u);
+    fs::path pkg = Wd() / "load" / "normalized" / pending[0];
+    auto files = FilesIn(pkg / "failed_jobs");
+    ASSERT_EQ(files.size(), 2u);  // the job and its .exception
+    EXPECT_NE(files[0].find(".0.jsonl"), std::string::npos);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.items"), 0);
+    // Fix the destination; the next run retries the job (retry 1) before extracting again.
+    Exec("DROP TABLE pk_data.items");
+    auto ok = Run(Config(res));
+    ASSERT_TRUE(ok) << ok.error().message;
+    ASSERT_EQ(ok->load_ids.size(), 2u);
+    EXPECT_EQ(ok->load_ids[0], pending[0]);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.items"), 14);
+    EXPECT_EQ(Count("SELECT count(DISTINCT _dlt_load_id) FROM pk_data.items"), 2);
+    auto done = PackageStore::Jobs((Wd() / "load" / "loaded" / pending[0]).string());
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].folder, "completed_jobs");
+    EXPECT_EQ(done[0].retry, 1);
+}
+
+// ---- filesystem destination ----
+
+class FilesystemScenario : public PackageScenario {
+protected:
+    void SetUp() override {
+        PackageScenario::SetUp();
+        bucket_ = dir_ / "bucket";
+        secrets_.env_override.emplace_back("DESTINATION__FILESYSTEM__BUCKET_URL",
+                                           "file://" + bucket_.string());
+    }
+    Json FsConfig(Json resources, const std::string& format = "") {
+        Json doc = Config(std::move(resources));
+        doc["destination"] = "filesystem";
+        if (!format.empty()) doc["loader_file_format"] = format;
+        return doc;
+    }
+    int64_t DuckCount(const std::string& sql) {
+        auto db = store::Database::Open(":memory:");
+        auto conn = (*db)->Connect();
+        auto r = (*conn)->Query(sql);
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        return r ? (*r)->GetInt64(0, 0) : -1;
+    }
+    fs::path Ds() const { return bucket_ / "pk_data"; }
+    fs::path bucket_;
+};
+
+TEST_F(FilesystemScenario, JsonlLayoutAndSystemFiles) {
+    auto info = Run(FsConfig(Users()));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 1u);
+    const std::string id = info->load_ids[0];
+    EXPECT_EQ(info->destination_name, "filesystem");
+    EXPECT_EQ(info->location, "file://" + bucket_.string());
+    EXPECT_NE(FormatLoadInfo(*info).find("The filesystem destination used file://"),
+              std::string::npos);
+    auto users = FilesIn(Ds() / "users");
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].rfind(id + ".", 0), 0u);
+    EXPECT_EQ(users[0].size(), id.size() + 1 + 10 + 6);  // <load_id>.<file_id>.jsonl
+    EXPECT_EQ(CountLines(Ds() / "users" / users[0]), 5);
+    EXPECT_EQ(CountLines(Ds() / "users__tags" / FilesIn(Ds() / "users__tags").at(0)), 10);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_loads"), std::vector<std::string>{"rest_api__" + id + ".jsonl"});
+    ASSERT_EQ(FilesIn(Ds() / "_dlt_version").size(), 1u);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_version")[0].rfind("rest_api__" + id + "__", 0), 0u);
+    ASSERT_EQ(FilesIn(Ds() / "_dlt_pipeline_state").size(), 1u);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_pipeline_state")[0].rfind("pk_pipe__" + id + "__", 0), 0u);
+    EXPECT_TRUE(fs::exists(Ds() / "init"));
+    auto loads = ReadRecordsFile((Ds() / "_dlt_loads" / ("rest_api__" + id + ".jsonl")).string());
+    ASSERT_TRUE(loads);
+    ASSERT_EQ(loads->size(), 1u);
+    EXPECT_EQ((*loads)[0]["load_id"], id);
+    EXPECT_EQ((*loads)[0]["status"], 0);
+    EXPECT_EQ((*loads)[0]["schema_name"], "rest_api");
+    const std::string glob = (Ds() / "users" / "*.jsonl").string();
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_json_auto('" + glob +
+                        "') WHERE address__city = 'C3' AND _dlt_load_id = '" + id + "'"),
+              1);
+    // A second append run adds a second file; merge falls back to append.
+    auto again = Run(FsConfig(Users()));
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(FilesIn(Ds() / "users").size(), 2u);
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_json_auto('" + glob + "')"), 10);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_loads").size(), 2u);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_version").size(), 1u);  // schema unchanged
+}
+
+TEST_F(FilesystemScenario, ReplaceDeletesOldFiles) {
+    Json res = Users();
+    res[0]["write_disposition"] = "replace";
+    ASSERT_TRUE(Run(FsConfig(res)));
+    auto second = Run(FsConfig(res));
+    ASSERT_TRUE(second) << second.error().message;
+    auto users = FilesIn(Ds() / "users");
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].rfind(second->load_ids[0] + ".", 0), 0u);
+    EXPECT_EQ(FilesIn(Ds() / "users__tags").size(), 1u);
+}
+
+TEST_F(FilesystemScenario, IncrementalStateIsReadBackFromFiles) {
+    AddEvents(1, 10);
+    ASSERT_TRUE(Run(FsConfig(Events())));
+    AddEvents(11, 13);
+    auto second = Run(FsConfig(Events()));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(api_.last_since, "2024-01-10T00:00:00Z");
+    auto third = Run(FsConfig(Events()));
+    ASSERT_TRUE(third) << third.error().message;
+    EXPECT_TRUE(third->load_ids.empty());
+    const std::string glob = (Ds() / "events" / "*.jsonl").string();
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_json_auto('" + glob + "')"), 13);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_loads").size(), 2u);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_pipeline_state").size(), 2u);
+}
+
+TEST_F(FilesystemScenario, ParquetAndCsvThroughDuckDb) {
+    auto parquet = Run(FsConfig(Users(), "parquet"));
+    ASSERT_TRUE(parquet) << parquet.error().message;
+    auto files = FilesIn(Ds() / "users");
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_NE(files[0].find(".parquet"), std::string::npos);
+    const std::string pq = (Ds() / "users" / files[0]).string();
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_parquet('" + pq + "')"), 5);
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM (DESCRIBE SELECT * FROM read_parquet('" + pq +
+                        "')) WHERE column_name = 'created_at' AND column_type = 'TIMESTAMP WITH "
+                        "TIME ZONE'"),
+              1);
+    fs::remove_all(bucket_);
+    fs::remove_all(Wd());
+    auto csv = Run(FsConfig(Users(), "csv"));
+    ASSERT_TRUE(csv) << csv.error().message;
+    files = FilesIn(Ds() / "users__tags");
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_NE(files[0].find(".csv"), std::string::npos);
+    const std::string c = (Ds() / "users__tags" / files[0]).string();
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_csv('" + c + "', header = true)"), 10);
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_csv('" + c +
+                        "', header = true) WHERE value = 'b'"),
+              5);
+}
+
+TEST_F(FilesystemScenario, ReloadAfterKillBeforeLoadsMarkerKeepsOneCopy) {
+    AddEvents(1, 6);
+    auto first = Run(FsConfig(Events()));
+    ASSERT_TRUE(first) << first.error().message;
+    const std::string id = first->load_ids.at(0);
+    UnloadPackage(id);
+    // Killed after the data files, before `_dlt_loads` (the package's commit marker).
+    fs::remove(Ds() / "_dlt_loads" / ("rest_api__" + id + ".jsonl"));
+    auto second = Run(FsConfig(Events()));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(second->load_ids, std::vector<std::string>{id});
+    EXPECT_EQ(FilesIn(Ds() / "events").size(), 1u);
+    const std::string glob = (Ds() / "events" / "*.jsonl").string();
+    EXPECT_EQ(DuckCount("SELECT count(*) FROM read_json_auto('" + glob + "')"), 6);
+    EXPECT_EQ(FilesIn(Ds() / "_dlt_loads").size(), 1u);
+}
+
+TEST_F(FilesystemScenario, MissingBucketUrlIsAClearError) {
+    secrets_.env_override.pop_back();
+    auto info = Run(FsConfig(Users()));
+    ASSERT_FALSE(info);
+    EXPECT_NE(info.error().message.find("bucket_url"), std::string::npos);
+    auto bad = FsConfig(Users());
+    bad["loader_file_format"] = "xml";
+    auto cfg = Parse(bad);
+    ASSERT_FALSE(cfg);
+    EXPECT_NE(cfg.error().message.find("loader_file_format"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace oc::pipeline
