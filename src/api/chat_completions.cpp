@@ -11,10 +11,6 @@
 namespace oc::api {
 namespace {
 
-std::string At(std::string_view base, size_t i) {
-    return std::string(base) + "[" + std::to_string(i) + "]";
-}
-
 // content: a string, null, or an array of {"type": "text", "text": …} parts.
 Result<std::string> ContentText(const Json& msg, const std::string& where) {
     auto it = msg.find("content");
@@ -25,7 +21,7 @@ Result<std::string> ContentText(const Json& msg, const std::string& where) {
     std::string text;
     for (size_t j = 0; j < it->size(); ++j) {
         const Json& part = (*it)[j];
-        const std::string pw = At(where + ".content", j);
+        const std::string pw = ElementPath(where + ".content", j);
         if (!part.is_object()) return BadField(pw, "must be an object");
         const std::string type = part.value("type", "");
         if (type != "text") {
@@ -44,7 +40,7 @@ Result<std::vector<llm::ToolCall>> ParseToolCalls(const Json& list, const std::s
     std::vector<llm::ToolCall> calls;
     for (size_t i = 0; i < list.size(); ++i) {
         const Json& c = list[i];
-        const std::string cw = At(where, i);
+        const std::string cw = ElementPath(where, i);
         if (!c.is_object() || !c.contains("function") || !c["function"].is_object()) {
             return BadField(cw, "must be {\"id\", \"type\": \"function\", \"function\": {...}}");
         }
@@ -76,7 +72,7 @@ Result<std::vector<llm::Message>> ParseMessages(const Json& body) {
     std::map<std::string, std::string> tool_names;  // tool_call id → function name
     for (size_t i = 0; i < it->size(); ++i) {
         const Json& m = (*it)[i];
-        const std::string where = At("messages", i);
+        const std::string where = ElementPath("messages", i);
         if (!m.is_object()) return BadField(where, "must be an object");
         const std::string role = m.value("role", "");
         llm::Message msg;
@@ -111,35 +107,14 @@ Result<std::vector<llm::Message>> ParseMessages(const Json& body) {
 }
 
 Result<std::vector<llm::ToolDef>> ParseTools(const Json& body) {
-    std::vector<llm::ToolDef> tools;
-    auto it = body.find("tools");
-    if (it == body.end() || it->is_null()) return tools;
-    if (!it->is_array()) return BadField("tools", "must be an array");
-    for (size_t i = 0; i < it->size(); ++i) {
-        const Json& t = (*it)[i];
-        const std::string where = At("tools", i);
+    return ParseToolArray(body, [](const Json& t, size_t i) -> Result<llm::ToolDef> {
+        const std::string where = ElementPath("tools", i);
         if (!t.is_object() || t.value("type", "function") != "function" ||
             !t.contains("function") || !t["function"].is_object()) {
             return BadField(where, "must be {\"type\": \"function\", \"function\": {...}}");
         }
-        const Json& f = t["function"];
-        llm::ToolDef def;
-        OC_ASSIGN_OR_RETURN(auto name, OptString(f, "name", where + ".function.name"));
-        OC_ASSIGN_OR_RETURN(auto description,
-                            OptString(f, "description", where + ".function.description"));
-        if (!name || name->empty()) return BadField(where + ".function.name", "is required");
-        def.name = *name;
-        def.description = description.value_or("");
-        if (f.contains("parameters") && !f["parameters"].is_null()) {
-            if (!f["parameters"].is_object())
-                return BadField(where + ".function.parameters", "must be an object");
-            def.input_schema = f["parameters"];
-        } else {
-            def.input_schema = Json{{"type", "object"}, {"properties", Json::object()}};
-        }
-        tools.push_back(std::move(def));
-    }
-    return tools;
+        return ParseToolSpec(t["function"], where + ".function", "parameters", true);
+    });
 }
 
 Result<llm::ToolChoice> ParseToolChoice(const Json& body) {
@@ -224,21 +199,17 @@ Status ParseOptions(const Json& body, llm::ChatRequest* req) {
 }
 
 Result<LlmCall> ParseChatRequest(const Services& s, const Json& body) {
-    LlmCall call;
-    OC_ASSIGN_OR_RETURN(auto model, OptString(body, "model", "model"));
-    if (!model || model->empty()) return BadField("model", "is required");
-    OC_ASSIGN_OR_RETURN(call.request.messages, ParseMessages(body));
-    OC_ASSIGN_OR_RETURN(call.request.tools, ParseTools(body));
-    OC_ASSIGN_OR_RETURN(call.request.tool_choice, ParseToolChoice(body));
-    OC_TRY(ParseOptions(body, &call.request));
-    OC_ASSIGN_OR_RETURN(auto stream, OptBool(body, "stream", "stream"));
-    call.stream = stream.value_or(false);  // §9 item 8: chat completions default to false
+    std::string model;
+    // §9 item 8: chat completions default to stream = false.
+    OC_ASSIGN_OR_RETURN(
+        auto call, ParseLlmBody(body, {ParseMessages, ParseTools, ParseToolChoice, ParseOptions},
+                                /*default_stream=*/false, &model));
     if (auto so = body.find("stream_options"); so != body.end() && so->is_object()) {
         OC_ASSIGN_OR_RETURN(auto usage,
                             OptBool(*so, "include_usage", "stream_options.include_usage"));
         call.include_usage = usage.value_or(false);
     }
-    OC_TRY(ResolveCall(s, *model, &call));
+    OC_TRY(ResolveCall(s, model, &call));
     return call;
 }
 

@@ -11,10 +11,6 @@
 namespace oc::api {
 namespace {
 
-std::string At(std::string_view base, size_t i) {
-    return std::string(base) + "[" + std::to_string(i) + "]";
-}
-
 // Text of a tool result's content array ({"type": "text"} joined, {"type": "json"} serialized).
 std::string ResultText(const Json& content) {
     if (content.is_string()) return content.get<std::string>();
@@ -82,7 +78,7 @@ Result<std::vector<llm::Message>> ParseMessages(const Json& body) {
     std::vector<llm::Message> out;
     for (size_t i = 0; i < it->size(); ++i) {
         const Json& m = (*it)[i];
-        const std::string where = At("messages", i);
+        const std::string where = ElementPath("messages", i);
         if (!m.is_object()) return BadField(where, "must be an object");
         OC_ASSIGN_OR_RETURN(auto role, OptString(m, "role", where + ".role"));
         llm::Message msg;
@@ -101,7 +97,8 @@ Result<std::vector<llm::Message>> ParseMessages(const Json& body) {
         if (auto list = m.find("content_list"); list != m.end() && !list->is_null()) {
             if (!list->is_array()) return BadField(where + ".content_list", "must be an array");
             for (size_t j = 0; j < list->size(); ++j) {
-                OC_TRY(AddContentItem((*list)[j], At(where + ".content_list", j), &msg, &results));
+                OC_TRY(AddContentItem((*list)[j], ElementPath(where + ".content_list", j), &msg,
+                                      &results));
             }
         }
         for (auto& r : results) out.push_back(std::move(r));  // tool results answer the prior turn
@@ -112,32 +109,13 @@ Result<std::vector<llm::Message>> ParseMessages(const Json& body) {
 }
 
 Result<std::vector<llm::ToolDef>> ParseTools(const Json& body) {
-    std::vector<llm::ToolDef> tools;
-    auto it = body.find("tools");
-    if (it == body.end() || it->is_null()) return tools;
-    if (!it->is_array()) return BadField("tools", "must be an array");
-    for (size_t i = 0; i < it->size(); ++i) {
-        const std::string where = At("tools", i) + ".tool_spec";
-        const Json& t = (*it)[i];
+    return ParseToolArray(body, [](const Json& t, size_t i) -> Result<llm::ToolDef> {
+        const std::string where = ElementPath("tools", i) + ".tool_spec";
         if (!t.is_object() || !t.contains("tool_spec") || !t["tool_spec"].is_object()) {
             return BadField(where, "is required and must be an object");
         }
-        const Json& spec = t["tool_spec"];
-        llm::ToolDef def;
-        OC_ASSIGN_OR_RETURN(auto name, OptString(spec, "name", where + ".name"));
-        OC_ASSIGN_OR_RETURN(auto description,
-                            OptString(spec, "description", where + ".description"));
-        if (!name || name->empty()) return BadField(where + ".name", "is required");
-        def.name = *name;
-        def.description = description.value_or("");
-        if (spec.contains("input_schema") && spec["input_schema"].is_object()) {
-            def.input_schema = spec["input_schema"];
-        } else {
-            def.input_schema = Json{{"type", "object"}, {"properties", Json::object()}};
-        }
-        tools.push_back(std::move(def));
-    }
-    return tools;
+        return ParseToolSpec(t["tool_spec"], where, "input_schema", false);
+    });
 }
 
 Result<llm::ToolChoice> ParseToolChoice(const Json& body) {
@@ -210,16 +188,12 @@ Status ParseOptions(const Json& body, llm::ChatRequest* req) {
 }
 
 Result<LlmCall> ParseCompleteRequest(const Services& s, const Json& body) {
-    LlmCall call;
-    OC_ASSIGN_OR_RETURN(auto model, OptString(body, "model", "model"));
-    if (!model || model->empty()) return BadField("model", "is required");
-    OC_ASSIGN_OR_RETURN(call.request.messages, ParseMessages(body));
-    OC_ASSIGN_OR_RETURN(call.request.tools, ParseTools(body));
-    OC_ASSIGN_OR_RETURN(call.request.tool_choice, ParseToolChoice(body));
-    OC_TRY(ParseOptions(body, &call.request));
-    OC_ASSIGN_OR_RETURN(auto stream, OptBool(body, "stream", "stream"));
-    call.stream = stream.value_or(true);  // §9 item 8: inference:complete defaults to true
-    OC_TRY(ResolveCall(s, *model, &call));
+    std::string model;
+    // §9 item 8: inference:complete defaults to stream = true.
+    OC_ASSIGN_OR_RETURN(
+        auto call, ParseLlmBody(body, {ParseMessages, ParseTools, ParseToolChoice, ParseOptions},
+                                /*default_stream=*/true, &model));
+    OC_TRY(ResolveCall(s, model, &call));
     return call;
 }
 

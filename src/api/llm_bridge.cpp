@@ -85,6 +85,57 @@ Error BadField(std::string_view where, std::string_view what) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(where) + " " + std::string(what));
 }
 
+std::string ElementPath(std::string_view base, size_t i) {
+    return std::string(base) + "[" + std::to_string(i) + "]";
+}
+
+Result<llm::ToolDef> ParseToolSpec(const Json& spec, const std::string& where,
+                                   const char* schema_key, bool strict_schema) {
+    llm::ToolDef def;
+    OC_ASSIGN_OR_RETURN(auto name, OptString(spec, "name", where + ".name"));
+    OC_ASSIGN_OR_RETURN(auto description, OptString(spec, "description", where + ".description"));
+    if (!name || name->empty()) return BadField(where + ".name", "is required");
+    def.name = *name;
+    def.description = description.value_or("");
+    auto schema = spec.find(schema_key);
+    if (schema != spec.end() && schema->is_object()) {
+        def.input_schema = *schema;
+    } else if (strict_schema && schema != spec.end() && !schema->is_null()) {
+        return BadField(where + "." + schema_key, "must be an object");
+    } else {
+        def.input_schema = Json{{"type", "object"}, {"properties", Json::object()}};
+    }
+    return def;
+}
+
+Result<std::vector<llm::ToolDef>> ParseToolArray(
+    const Json& body, const std::function<Result<llm::ToolDef>(const Json&, size_t)>& parse_one) {
+    std::vector<llm::ToolDef> tools;
+    auto it = body.find("tools");
+    if (it == body.end() || it->is_null()) return tools;
+    if (!it->is_array()) return BadField("tools", "must be an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+        OC_ASSIGN_OR_RETURN(auto def, parse_one((*it)[i], i));
+        tools.push_back(std::move(def));
+    }
+    return tools;
+}
+
+Result<LlmCall> ParseLlmBody(const Json& body, const LlmBodyParsers& parsers, bool default_stream,
+                             std::string* model) {
+    LlmCall call;
+    OC_ASSIGN_OR_RETURN(auto name, OptString(body, "model", "model"));
+    if (!name || name->empty()) return BadField("model", "is required");
+    *model = *name;
+    OC_ASSIGN_OR_RETURN(call.request.messages, parsers.messages(body));
+    OC_ASSIGN_OR_RETURN(call.request.tools, parsers.tools(body));
+    OC_ASSIGN_OR_RETURN(call.request.tool_choice, parsers.tool_choice(body));
+    OC_TRY(parsers.options(body, &call.request));
+    OC_ASSIGN_OR_RETURN(auto stream, OptBool(body, "stream", "stream"));
+    call.stream = stream.value_or(default_stream);
+    return call;
+}
+
 Status ResolveCall(const Services& s, const std::string& name, LlmCall* call) {
     if (s.models == nullptr) return Unavailable("No models are configured on this server.");
     OC_ASSIGN_OR_RETURN(call->model, s.models->Resolve(name));

@@ -3,6 +3,7 @@
 // turns each StreamSink delta into SSE frames on the client's BodyWriter as it arrives.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,20 @@ struct LlmCall {
 // registry is configured) and fills call->model, call->client_model and call->request.model.
 Status ResolveCall(const Services& s, const std::string& name, LlmCall* call);
 
+// The endpoint-specific readers of a request body (chat completions and inference:complete
+// differ in message, tool and option shapes).
+struct LlmBodyParsers {
+    std::function<Result<std::vector<llm::Message>>(const Json& body)> messages;
+    std::function<Result<std::vector<llm::ToolDef>>(const Json& body)> tools;
+    std::function<Result<llm::ToolChoice>(const Json& body)> tool_choice;
+    std::function<Status(const Json& body, llm::ChatRequest* req)> options;
+};
+// Reads a body in the order both endpoints share: model (required, into *model), messages,
+// tools, tool_choice, the options, then stream (default_stream when absent). The caller reads its
+// own extra fields, then resolves *model with ResolveCall.
+Result<LlmCall> ParseLlmBody(const Json& body, const LlmBodyParsers& parsers, bool default_stream,
+                             std::string* model);
+
 // Optional body fields: absent or null → nullopt; a value of the wrong type → 400 naming where.
 Result<std::optional<std::string>> OptString(const Json& obj, const char* key,
                                              std::string_view where);
@@ -35,6 +50,17 @@ Result<std::optional<bool>> OptBool(const Json& obj, const char* key, std::strin
 Result<std::optional<double>> OptNumber(const Json& obj, const char* key, std::string_view where);
 Result<std::optional<int64_t>> OptInt(const Json& obj, const char* key, std::string_view where);
 Error BadField(std::string_view where, std::string_view what);
+// "base[i]", the path of an array element in error messages.
+std::string ElementPath(std::string_view base, size_t i);
+
+// One tool definition from spec: name (required) and description strings at where.name and
+// where.description; the input schema from spec[schema_key] (absent or null: an empty object
+// schema; any other non-object: a 400 at where.<schema_key> when strict_schema, else ignored).
+Result<llm::ToolDef> ParseToolSpec(const Json& spec, const std::string& where,
+                                   const char* schema_key, bool strict_schema);
+// body.tools (absent or null: no tools; not an array: 400), element i read by parse_one.
+Result<std::vector<llm::ToolDef>> ParseToolArray(
+    const Json& body, const std::function<Result<llm::ToolDef>(const Json&, size_t)>& parse_one);
 
 // Normalises a provider finish reason to stop | length | tool_calls | content_filter.
 std::string FinishReason(const llm::ChatResult& r);

@@ -83,22 +83,8 @@ private:
     }
 
     Result<net::ClientResponse> Post(const Json& message, int timeout_ms) {
-        net::ClientRequest request;
-        request.method = "POST";
-        request.url = url_;
-        request.headers = Headers();
-        request.headers.emplace_back("Content-Type", "application/json");
-        request.headers.emplace_back("Accept", "application/json, text/event-stream");
-        request.body = DumpJson(message);
-        request.max_retries = 0;
-        request.total_timeout_ms = timeout_ms;
-        auto response = net::HttpClient::Send(request);
-        if (!response) return response.error();
-        if (response->status < 200 || response->status > 299)
-            return MakeError(ErrorCode::kUnavailable, "POST " + url_ + ": HTTP " +
-                                                          std::to_string(response->status) + " " +
-                                                          response->body.substr(0, 200));
-        return response;
+        return PostJsonRpc(url_, Headers(), "application/json, text/event-stream", message,
+                           timeout_ms);
     }
 
     const std::string url_;

@@ -28,6 +28,28 @@ Result<Json> ResponseResult(const Json& message, const std::string& method) {
     return message.contains("result") ? message["result"] : Json::object();
 }
 
+Result<net::ClientResponse> PostJsonRpc(const std::string& url,
+                                        std::vector<std::pair<std::string, std::string>> headers,
+                                        const std::string& accept, const Json& message,
+                                        int timeout_ms) {
+    net::ClientRequest request;
+    request.method = "POST";
+    request.url = url;
+    request.headers = std::move(headers);
+    request.headers.emplace_back("Content-Type", "application/json");
+    if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+    request.body = DumpJson(message);
+    request.max_retries = 0;
+    request.total_timeout_ms = timeout_ms;
+    auto response = net::HttpClient::Send(request);
+    if (!response) return response.error();
+    if (response->status < 200 || response->status > 299)
+        return MakeError(ErrorCode::kUnavailable, "POST " + url + ": HTTP " +
+                                                      std::to_string(response->status) + " " +
+                                                      response->body.substr(0, 200));
+    return response;
+}
+
 std::string ExpandEnv(const std::string& text) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {

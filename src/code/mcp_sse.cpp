@@ -77,20 +77,8 @@ private:
             std::lock_guard<std::mutex> lock(mu_);
             endpoint = endpoint_;
         }
-        net::ClientRequest request;
-        request.method = "POST";
-        request.url = endpoint;
-        request.headers = headers_;
-        request.headers.emplace_back("Content-Type", "application/json");
-        request.body = DumpJson(message);
-        request.max_retries = 0;
-        request.total_timeout_ms = timeout_ms;
-        auto response = net::HttpClient::Send(request);
+        auto response = PostJsonRpc(endpoint, headers_, "", message, timeout_ms);
         if (!response) return response.error();
-        if (response->status < 200 || response->status > 299)
-            return MakeError(ErrorCode::kUnavailable, "POST " + endpoint + ": HTTP " +
-                                                          std::to_string(response->status) + " " +
-                                                          response->body.substr(0, 200));
         return {};
     }
 

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "common/result.h"
+#include "net/client/http_client.h"
 
 namespace oc::code {
 
@@ -46,6 +47,12 @@ Json JsonRpcNotification(const std::string& method, const Json& params);
 bool IsResponseTo(const Json& message, int id);
 // The result of a response message, or its error as kUnavailable.
 Result<Json> ResponseResult(const Json& message, const std::string& method);
+// POSTs one JSON-RPC message as application/json (no retries, total timeout_ms; `accept` added as
+// an Accept header when not empty); a non-2xx reply becomes kUnavailable.
+Result<net::ClientResponse> PostJsonRpc(const std::string& url,
+                                        std::vector<std::pair<std::string, std::string>> headers,
+                                        const std::string& accept, const Json& message,
+                                        int timeout_ms);
 // `${VAR}` and `${VAR:-default}` replaced from the environment (unknown: empty / the default).
 std::string ExpandEnv(const std::string& text);
 

@@ -7,6 +7,7 @@
 
 #include "pipeline/digest.h"
 #include "pipeline/package.h"
+#include "pipeline/sql_load.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -219,62 +220,21 @@ Status DuckDbDestination::InsertJob(const std::string& schema, const PackageTabl
     return {};
 }
 
-Status DuckDbDestination::Merge(const NormalizedPackage& package, const PackageTable& root,
-                                std::string* failed_job) {
-    const std::string staging = dataset_ + "_staging";
-    OC_TRY(conn_->Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
-    std::vector<const PackageTable*> chain;
-    for (const auto& t : package.tables) {
-        if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
-    }
-    for (const PackageTable* t : chain) {
-        OC_TRY(conn_->Execute("CREATE OR REPLACE TABLE " + Qualified(staging, t->table.name) +
-                              " AS SELECT * FROM " + Qualified(dataset_, t->table.name) +
-                              " LIMIT 0"));
-        Status st = InsertJob(staging, *t);
-        if (!st) {
-            *failed_job = t->job_id;
-            return st;
-        }
-    }
-    std::string keys, on;
-    for (const auto& k : root.table.primary_key) {
-        keys += (keys.empty() ? "" : ", ") + QuoteIdent(k);
-        on +=
-            std::string(on.empty() ? "" : " AND ") + "d." + QuoteIdent(k) + " = s." + QuoteIdent(k);
-    }
-    const std::string dest_root = Qualified(dataset_, root.table.name);
-    const std::string stage_root = Qualified(staging, root.table.name);
-    // Nested rows of replaced roots go too, also in tables this package has no rows for.
-    OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-    for (const auto& [name, cols] : existing) {
-        bool has_root_id = false;
-        for (const auto& col : cols) has_root_id = has_root_id || col.first == "_dlt_root_id";
-        if (name.rfind(root.table.name + "__", 0) != 0 || !has_root_id) continue;
-        OC_TRY(conn_->Execute("DELETE FROM " + Qualified(dataset_, name) +
-                              " WHERE _dlt_root_id IN (SELECT d._dlt_id FROM " + dest_root +
-                              " d JOIN " + stage_root + " s ON " + on + ")"));
-    }
-    OC_TRY(conn_->Execute("DELETE FROM " + dest_root + " d WHERE EXISTS (SELECT 1 FROM " +
-                          stage_root + " s WHERE " + on + ")"));
-    OC_ASSIGN_OR_RETURN(auto cols, TableColumns(dataset_, root.table.name));
-    std::string list;
-    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + QuoteIdent(c);
-    OC_TRY(conn_->Execute("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
-                          " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
-                          ") AS _dlt_dedup_rn FROM " + stage_root +
-                          ") AS s WHERE _dlt_dedup_rn = 1"));
-    for (const PackageTable* t : chain) {
-        if (t == &root) continue;
-        OC_ASSIGN_OR_RETURN(auto ccols, TableColumns(dataset_, t->table.name));
-        std::string clist;
-        for (const auto& c : ccols) clist += (clist.empty() ? "" : ", ") + QuoteIdent(c);
-        OC_TRY(conn_->Execute("INSERT INTO " + Qualified(dataset_, t->table.name) + " (" + clist +
-                              ") SELECT " + clist + " FROM " + Qualified(staging, t->table.name) +
-                              " WHERE _dlt_root_id IN (SELECT _dlt_id FROM " + dest_root +
-                              " WHERE _dlt_load_id = " + SqlString(package.load_id) + ")"));
-    }
-    return {};
+SqlLoadOps DuckDbDestination::LoadOps() {
+    SqlLoadOps ops;
+    ops.exec = [this](const std::string& sql) { return conn_->Execute(sql); };
+    ops.existing_columns = [this] { return ExistingColumns(); };
+    ops.table_columns = [this](const std::string& schema, const std::string& table) {
+        return TableColumns(schema, table);
+    };
+    ops.create_staging = [this](const std::string& schema, const std::string& table) {
+        return conn_->Execute("CREATE OR REPLACE TABLE " + Qualified(schema, table) +
+                              " AS SELECT * FROM " + Qualified(dataset_, table) + " LIMIT 0");
+    };
+    ops.load_job = [this](const std::string& schema, const PackageTable& table) {
+        return InsertJob(schema, table);
+    };
+    return ops;
 }
 
 Status DuckDbDestination::LoadTables(const NormalizedPackage& package, std::string* failed_job) {
@@ -283,30 +243,7 @@ Status DuckDbDestination::LoadTables(const NormalizedPackage& package, std::stri
     for (const auto& t : package.tables) {
         if (t.rows > 0 && !t.table.columns.empty()) OC_TRY(EnsureTable(dataset_, t.table));
     }
-    OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-    for (const auto& t : package.tables) {
-        if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
-        for (const auto& [name, cols] : existing) {
-            if (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0) {
-                OC_TRY(conn_->Execute("DELETE FROM " + Qualified(dataset_, name)));
-            }
-        }
-    }
-    for (const auto& t : package.tables) {
-        if (!t.table.parent.empty() || t.rows == 0) continue;
-        if (t.table.write_disposition == "merge" && !t.table.primary_key.empty()) {
-            OC_TRY(Merge(package, t, failed_job));
-            continue;
-        }
-        for (const auto& c : package.tables) {
-            if (c.table.root != t.table.name || c.rows == 0) continue;
-            Status st = InsertJob(dataset_, c);
-            if (!st) {
-                *failed_job = c.job_id;
-                return st;
-            }
-        }
-    }
+    OC_TRY(WritePackageTables(LoadOps(), dataset_, package, failed_job));
     OC_TRY(WriteSystemRows(package));
     TestPause("load");
     return {};

@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "pipeline/destination.h"
 #include "pipeline/normalize.h"
+#include "pipeline/sql_load.h"
 
 namespace oc::store {
 class Database;
@@ -51,8 +52,8 @@ private:
     // InsertJob for a connection without file access (the locked-down cortex data instance):
     // parses the jsonl job here and appends through the appender.
     Status AppendJob(const std::string& schema, const PackageTable& table);
-    Status Merge(const NormalizedPackage& package, const PackageTable& root,
-                 std::string* failed_job);
+    // What WritePackageTables (pipeline/sql_load.h) runs on this connection.
+    SqlLoadOps LoadOps();
     Status WriteSystemRows(const NormalizedPackage& package);
     Result<std::vector<std::string>> TableColumns(const std::string& schema,
                                                   const std::string& table);

@@ -12,6 +12,7 @@
 #include "pipeline/digest.h"
 #include "pipeline/package.h"
 #include "pipeline/secrets.h"
+#include "pipeline/sql_load.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -258,61 +259,23 @@ private:
         return {};
     }
 
-    Status Merge(const NormalizedPackage& package, const PackageTable& root,
-                 std::string* failed_job) {
-        const std::string staging = dataset_ + "_staging";
-        OC_TRY(pg_->Exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
-        std::vector<const PackageTable*> chain;
-        for (const auto& t : package.tables) {
-            if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
-        }
-        for (const PackageTable* t : chain) {
-            OC_TRY(pg_->Exec("DROP TABLE IF EXISTS " + Q(staging, t->table.name)));
-            OC_TRY(pg_->Exec("CREATE TABLE " + Q(staging, t->table.name) + " (LIKE " +
-                             Q(dataset_, t->table.name) + ")"));
-            Status st = CopyJob(staging, *t);
-            if (!st) {
-                *failed_job = t->job_id;
-                return st;
-            }
-        }
-        std::string keys, on;
-        for (const auto& k : root.table.primary_key) {
-            keys += (keys.empty() ? "" : ", ") + QuoteIdent(k);
-            on += std::string(on.empty() ? "" : " AND ") + "d." + QuoteIdent(k) + " = s." +
-                  QuoteIdent(k);
-        }
-        const std::string dest_root = Q(dataset_, root.table.name);
-        const std::string stage_root = Q(staging, root.table.name);
-        OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-        for (const auto& [name, cols] : existing) {
-            bool has_root_id = false;
-            for (const auto& col : cols) has_root_id = has_root_id || col.first == "_dlt_root_id";
-            if (name.rfind(root.table.name + "__", 0) != 0 || !has_root_id) continue;
-            OC_TRY(pg_->Exec("DELETE FROM " + Q(dataset_, name) +
-                             " WHERE _dlt_root_id IN (SELECT d._dlt_id FROM " + dest_root +
-                             " d JOIN " + stage_root + " s ON " + on + ")"));
-        }
-        OC_TRY(pg_->Exec("DELETE FROM " + dest_root + " d WHERE EXISTS (SELECT 1 FROM " +
-                         stage_root + " s WHERE " + on + ")"));
-        OC_ASSIGN_OR_RETURN(auto cols, TableColumns(dataset_, root.table.name));
-        std::string list;
-        for (const auto& c : cols) list += (list.empty() ? "" : ", ") + QuoteIdent(c);
-        OC_TRY(pg_->Exec("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
-                         " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
-                         ") AS _dlt_dedup_rn FROM " + stage_root +
-                         ") AS s WHERE _dlt_dedup_rn = 1"));
-        for (const PackageTable* t : chain) {
-            if (t == &root) continue;
-            OC_ASSIGN_OR_RETURN(auto ccols, TableColumns(dataset_, t->table.name));
-            std::string clist;
-            for (const auto& c : ccols) clist += (clist.empty() ? "" : ", ") + QuoteIdent(c);
-            OC_TRY(pg_->Exec("INSERT INTO " + Q(dataset_, t->table.name) + " (" + clist +
-                             ") SELECT " + clist + " FROM " + Q(staging, t->table.name) +
-                             " WHERE _dlt_root_id IN (SELECT _dlt_id FROM " + dest_root +
-                             " WHERE _dlt_load_id = " + SqlString(package.load_id) + ")"));
-        }
-        return {};
+    // What WritePackageTables (pipeline/sql_load.h) runs on this connection.
+    SqlLoadOps LoadOps() {
+        SqlLoadOps ops;
+        ops.exec = [this](const std::string& sql) { return pg_->Exec(sql); };
+        ops.existing_columns = [this] { return ExistingColumns(); };
+        ops.table_columns = [this](const std::string& schema, const std::string& table) {
+            return TableColumns(schema, table);
+        };
+        ops.create_staging = [this](const std::string& schema, const std::string& table) -> Status {
+            OC_TRY(pg_->Exec("DROP TABLE IF EXISTS " + Q(schema, table)));
+            return pg_->Exec("CREATE TABLE " + Q(schema, table) + " (LIKE " + Q(dataset_, table) +
+                             ")");
+        };
+        ops.load_job = [this](const std::string& schema, const PackageTable& t) {
+            return CopyJob(schema, t);
+        };
+        return ops;
     }
 
     Status LoadTables(const NormalizedPackage& package, std::string* failed_job) {
@@ -325,29 +288,7 @@ private:
         for (const auto& t : package.tables) {
             if (t.rows > 0 && !t.table.columns.empty()) OC_TRY(EnsureTable(t.table));
         }
-        OC_ASSIGN_OR_RETURN(auto existing, ExistingColumns());
-        for (const auto& t : package.tables) {
-            if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
-            for (const auto& [name, cols] : existing) {
-                if (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0)
-                    OC_TRY(pg_->Exec("DELETE FROM " + Q(dataset_, name)));
-            }
-        }
-        for (const auto& t : package.tables) {
-            if (!t.table.parent.empty() || t.rows == 0) continue;
-            if (t.table.write_disposition == "merge" && !t.table.primary_key.empty()) {
-                OC_TRY(Merge(package, t, failed_job));
-                continue;
-            }
-            for (const auto& c : package.tables) {
-                if (c.table.root != t.table.name || c.rows == 0) continue;
-                Status st = CopyJob(dataset_, c);
-                if (!st) {
-                    *failed_job = c.job_id;
-                    return st;
-                }
-            }
-        }
+        OC_TRY(WritePackageTables(LoadOps(), dataset_, package, failed_job));
         OC_TRY(WriteSystemRows(package));
         TestPause("load");
         return {};

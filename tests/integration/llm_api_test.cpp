@@ -196,6 +196,13 @@ TEST_F(LlmApi, ChatCompletionInvalidRequestsAre400) {
             "image_url": {"url": "http://x/y.png"}}]}])")}}),
          "messages[0].content[0]"},
         {ChatBody({{"tool_choice", "sometimes"}}), "tool_choice"},
+        {ChatBody({{"tools", "search"}}), "tools must be an array"},
+        {ChatBody({{"tools", Json::parse(R"([{"type": "retrieval"}])")}}), "tools[0] must be"},
+        {ChatBody({{"tools", Json::parse(R"([{"type": "function", "function": {}}])")}}),
+         "tools[0].function.name is required"},
+        {ChatBody({{"tools", Json::parse(R"([{"type": "function", "function": {"name": "f",
+            "parameters": "x"}}])")}}),
+         "tools[0].function.parameters must be an object"},
         {ChatBody({{"temperature", "hot"}}), "temperature"},
         {ChatBody({{"reasoning_effort", "extreme"}}), "reasoning_effort"},
     };
@@ -349,6 +356,18 @@ TEST_F(LlmApi, CompleteInvalidRequestsAre400) {
           R"({"model": "m", "messages": [{"content": "hi"}], "top_p": 2})",
           R"({"model": "m", "messages": [{"content": "hi"}], "tool_choice": {"type": "tool"}})"}) {
         ExpectSnowflakeError(Call("POST", kComplete, body), 400, "001003");
+    }
+    const std::vector<std::pair<std::string, std::string>> tool_cases = {
+        {R"("tools": {})", "tools must be an array"},
+        {R"("tools": [{"name": "f"}])", "tools[0].tool_spec is required"},
+        {R"("tools": [{"tool_spec": {"description": "d"}}])", "tools[0].tool_spec.name is required"},
+    };
+    for (const auto& [tools, mentions] : tool_cases) {
+        const std::string body = R"({"model": "m", "messages": [{"content": "hi"}], )" + tools + "}";
+        auto r = Call("POST", kComplete, body);
+        ExpectSnowflakeError(r, 400, "001003");
+        EXPECT_NE(Body(r)["message"].get<std::string>().find(mentions), std::string::npos)
+            << body << " -> " << r.body;
     }
 }
 

@@ -1,0 +1,99 @@
+#include "pipeline/sql_load.h"
+
+namespace oc::pipeline {
+namespace {
+
+// Loads root's jobs (and its nested tables') into staging, deletes the dataset rows with the same
+// primary key (and their nested rows), then inserts the staged rows, one per key.
+Status MergeRoot(const SqlLoadOps& ops, const std::string& dataset,
+                 const NormalizedPackage& package, const PackageTable& root,
+                 std::string* failed_job) {
+    const std::string staging = dataset + "_staging";
+    OC_TRY(ops.exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
+    std::vector<const PackageTable*> chain;
+    for (const auto& t : package.tables) {
+        if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
+    }
+    for (const PackageTable* t : chain) {
+        OC_TRY(ops.create_staging(staging, t->table.name));
+        Status st = ops.load_job(staging, *t);
+        if (!st) {
+            *failed_job = t->job_id;
+            return st;
+        }
+    }
+    std::string keys, on;
+    for (const auto& k : root.table.primary_key) {
+        keys += (keys.empty() ? "" : ", ") + QuoteIdent(k);
+        on +=
+            std::string(on.empty() ? "" : " AND ") + "d." + QuoteIdent(k) + " = s." + QuoteIdent(k);
+    }
+    const std::string dest_root = QualifiedName(dataset, root.table.name);
+    const std::string stage_root = QualifiedName(staging, root.table.name);
+    // Nested rows of replaced roots go too, also in tables this package has no rows for.
+    OC_ASSIGN_OR_RETURN(auto existing, ops.existing_columns());
+    for (const auto& [name, cols] : existing) {
+        bool has_root_id = false;
+        for (const auto& col : cols) has_root_id = has_root_id || col.first == "_dlt_root_id";
+        if (name.rfind(root.table.name + "__", 0) != 0 || !has_root_id) continue;
+        OC_TRY(ops.exec("DELETE FROM " + QualifiedName(dataset, name) +
+                        " WHERE _dlt_root_id IN (SELECT d._dlt_id FROM " + dest_root + " d JOIN " +
+                        stage_root + " s ON " + on + ")"));
+    }
+    OC_TRY(ops.exec("DELETE FROM " + dest_root + " d WHERE EXISTS (SELECT 1 FROM " + stage_root +
+                    " s WHERE " + on + ")"));
+    OC_ASSIGN_OR_RETURN(auto cols, ops.table_columns(dataset, root.table.name));
+    std::string list;
+    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + QuoteIdent(c);
+    OC_TRY(ops.exec("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
+                    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
+                    ") AS _dlt_dedup_rn FROM " + stage_root + ") AS s WHERE _dlt_dedup_rn = 1"));
+    for (const PackageTable* t : chain) {
+        if (t == &root) continue;
+        OC_ASSIGN_OR_RETURN(auto ccols, ops.table_columns(dataset, t->table.name));
+        std::string clist;
+        for (const auto& c : ccols) clist += (clist.empty() ? "" : ", ") + QuoteIdent(c);
+        OC_TRY(ops.exec("INSERT INTO " + QualifiedName(dataset, t->table.name) + " (" + clist +
+                        ") SELECT " + clist + " FROM " + QualifiedName(staging, t->table.name) +
+                        " WHERE _dlt_root_id IN (SELECT _dlt_id FROM " + dest_root +
+                        " WHERE _dlt_load_id = " + SqlString(package.load_id) + ")"));
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string QualifiedName(const std::string& schema, const std::string& table) {
+    return QuoteIdent(schema) + "." + QuoteIdent(table);
+}
+
+Status WritePackageTables(const SqlLoadOps& ops, const std::string& dataset,
+                          const NormalizedPackage& package, std::string* failed_job) {
+    OC_ASSIGN_OR_RETURN(auto existing, ops.existing_columns());
+    for (const auto& t : package.tables) {
+        if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
+        for (const auto& [name, cols] : existing) {
+            if (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0) {
+                OC_TRY(ops.exec("DELETE FROM " + QualifiedName(dataset, name)));
+            }
+        }
+    }
+    for (const auto& t : package.tables) {
+        if (!t.table.parent.empty() || t.rows == 0) continue;
+        if (t.table.write_disposition == "merge" && !t.table.primary_key.empty()) {
+            OC_TRY(MergeRoot(ops, dataset, package, t, failed_job));
+            continue;
+        }
+        for (const auto& c : package.tables) {
+            if (c.table.root != t.table.name || c.rows == 0) continue;
+            Status st = ops.load_job(dataset, c);
+            if (!st) {
+                *failed_job = c.job_id;
+                return st;
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace oc::pipeline
