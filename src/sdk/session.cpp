@@ -66,11 +66,23 @@ json Session::InitializeRequest() {
 }
 
 void Session::start() {
+  start_async();
+  wait_initialized();
+}
+
+void Session::start_async() {
   if (started_) return;
   transport_->connect();
   started_ = true;
   reader_ = std::thread([this] { ReaderLoop(); });
-  json info = control(InitializeRequest());
+  init_ = SendControl(InitializeRequest());
+}
+
+void Session::wait_initialized() {
+  if (!init_) return;
+  auto [id, pending, subtype] = *init_;
+  init_.reset();
+  json info = AwaitControl(id, pending, subtype);
   std::lock_guard lock(mu_);
   server_info_ = std::move(info);
 }
@@ -85,7 +97,7 @@ void Session::write(const json& frame) {
   transport_->write(frame.dump());
 }
 
-json Session::control(json request) {
+Session::SentControl Session::SendControl(json request) {
   std::string subtype = request.value("subtype", "");
   auto pending = std::make_shared<Pending>();
   std::string id;
@@ -96,6 +108,11 @@ json Session::control(json request) {
     pending_[id] = pending;
   }
   write(json{{"type", "control_request"}, {"request_id", id}, {"request", std::move(request)}});
+  return {id, pending, subtype};
+}
+
+json Session::AwaitControl(const std::string& id, const std::shared_ptr<Pending>& pending,
+                           const std::string& subtype) {
   std::unique_lock lock(mu_);
   bool answered = cv_.wait_for(lock, std::chrono::duration<double>(options_.control_timeout_seconds),
                                [&] { return pending->done; });
@@ -103,6 +120,11 @@ json Session::control(json request) {
   if (!answered) throw CLIConnectionError("Control request timeout: " + subtype);
   if (!pending->ok) throw SdkError(pending->error);
   return pending->body;
+}
+
+json Session::control(json request) {
+  auto [id, pending, subtype] = SendControl(std::move(request));
+  return AwaitControl(id, pending, subtype);
 }
 
 void Session::end_input() { transport_->end_input(); }
@@ -162,11 +184,16 @@ void Session::ReaderLoop() {
   }
   std::lock_guard lock(mu_);
   if (failure && !error_) error_ = failure;
+  std::string why = "CLI exited before answering the control request";
+  if (last_result_ && last_result_->is_error && !last_result_->errors.empty()) {
+    why = "Cortex Code returned an error result: ";
+    for (size_t i = 0; i < last_result_->errors.size(); ++i) why += (i ? "; " : "") + last_result_->errors[i];
+  }
   for (auto& [id, pending] : pending_) {
     if (!pending->done) {
       pending->done = true;
       pending->ok = false;
-      pending->error = "CLI exited before answering the control request";
+      pending->error = why;
     }
   }
   eof_ = true;

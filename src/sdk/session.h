@@ -31,6 +31,10 @@ class Session {
 
   // Connects the transport, starts the reader, sends initialize and waits for its answer.
   void start();
+  // The same in two steps, so a one-shot query can write its prompt before the answer arrives
+  // (the CLI reads stdin in order, so initialize still applies first).
+  void start_async();
+  void wait_initialized();
   // Writes one SDK→CLI frame.
   void write(const json& frame);
   // Sends a control request and waits for the response body. Throws on error or timeout.
@@ -54,6 +58,14 @@ class Session {
     json body;
     std::string error;
   };
+
+  struct SentControl {
+    std::string id;
+    std::shared_ptr<Pending> pending;
+    std::string subtype;
+  };
+  SentControl SendControl(json request);
+  json AwaitControl(const std::string& id, const std::shared_ptr<Pending>& pending, const std::string& subtype);
 
   void ReaderLoop();
   void Dispatch(json frame);
@@ -79,6 +91,7 @@ class Session {
   std::optional<ResultMessage> last_result_;
   bool end_after_result_ = false;
   json server_info_;
+  std::optional<SentControl> init_;  // initialize sent by start_async(), not yet awaited
   uint64_t counter_ = 0;
 
   std::thread reader_;

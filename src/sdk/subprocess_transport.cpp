@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,19 +38,30 @@ void CloseFd(int& fd) {
   }
 }
 
-// Waits up to `limit` for the child to exit; returns true (and the status) when it did.
+// Waits up to `limit` for the child to exit; returns true (and the status) when it did. Sleeps on
+// a pidfd when the kernel has them, so an exit is seen at once instead of at the next poll tick.
 bool WaitFor(pid_t pid, std::chrono::milliseconds limit, int& status) {
   auto deadline = std::chrono::steady_clock::now() + limit;
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  bool exited = false;
   for (;;) {
     pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno != EINTR) {
-      status = 0;
-      return true;  // already reaped elsewhere
+    if (r == pid || (r < 0 && errno != EINTR)) {
+      if (r < 0) status = 0;  // already reaped elsewhere
+      exited = true;
+      break;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(left.count()));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
+  if (pidfd >= 0) ::close(pidfd);
+  return exited;
 }
 
 std::vector<std::string> BuildEnv(const Options& options) {
