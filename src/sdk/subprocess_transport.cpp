@@ -92,7 +92,7 @@ struct SubprocessTransport::Impl {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
-  bool exited = false;
+  std::atomic<bool> exited{false};
   int exit_status = 0;
   std::mutex write_mu;
   FrameDecoder decoder;
@@ -102,6 +102,9 @@ struct SubprocessTransport::Impl {
   std::atomic<bool> closed{false};  // set once the child is reaped: stop waiting on its pipes
   std::mutex stderr_mu;
   std::string stderr_tail;
+  // finish() (on the session's reader thread) and close() (on the owner's thread) may race: one
+  // of them reaps the child and joins the stderr drain, the other waits here and sees the result.
+  std::mutex shutdown_mu;
 
   // Waits until `fd` is readable; false once the child is gone and nothing more will come (a
   // grandchild such as a background shell may keep the pipe open forever).
@@ -164,6 +167,15 @@ struct SubprocessTransport::Impl {
       exit_status = status;
     }
     closed = true;
+  }
+
+  // Reaps the child (grace period, then escalation) and joins the stderr drain; safe to call from
+  // several threads at once. Returns the child's wait status.
+  int Shutdown() {
+    std::lock_guard lock(shutdown_mu);
+    Reap(false);
+    if (stderr_thread.joinable()) stderr_thread.join();
+    return exit_status;
   }
 };
 
@@ -301,9 +313,7 @@ void SubprocessTransport::end_input() {
 
 void SubprocessTransport::finish() {
   Impl& s = *impl_;
-  s.Reap(false);  // stdout ended, so the CLI is exiting: grace period, then escalate
-  if (s.stderr_thread.joinable()) s.stderr_thread.join();
-  int status = s.exit_status;
+  int status = s.Shutdown();  // stdout ended, so the CLI is exiting: grace period, then escalate
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
     int code = WEXITSTATUS(status);
     throw ProcessError("Command failed with exit code " + std::to_string(code), code, s.StderrTail());
@@ -321,8 +331,8 @@ void SubprocessTransport::close() {
     std::lock_guard lock(s.write_mu);
     CloseFd(s.stdin_fd);
   }
-  s.Reap(false);
-  if (s.stderr_thread.joinable()) s.stderr_thread.join();
+  s.Shutdown();
+  std::lock_guard lock(s.shutdown_mu);
   CloseFd(s.stderr_fd);
   // stdout stays open until destruction: a reader thread may still be draining it.
 }

@@ -72,7 +72,10 @@ TEST(Query, StreamingInputFramesAreWrittenVerbatim) {
 
 TEST(ToolCallbacks, AllowWithUpdatedInputAndDeny) {
   auto state = std::make_shared<FakeTransport::State>();
-  state->on_write = [](FakeTransport::State& s, const json& f) {
+  // Callbacks run concurrently, so the two answers may come in either order; like the CLI, the
+  // fake sends its result only once both are in.
+  auto answered = std::make_shared<std::atomic<int>>(0);
+  state->on_write = [answered](FakeTransport::State& s, const json& f) {
     AckControl(s, f);
     if (f.value("type", "") == "user") {
       s.push({{"type", "control_request"}, {"request_id", "cli_1"},
@@ -82,7 +85,8 @@ TEST(ToolCallbacks, AllowWithUpdatedInputAndDeny) {
               {"request", {{"subtype", "can_use_tool"}, {"tool_name", "Write"}, {"input", {{"file_path", "x"}}},
                            {"tool_use_id", "toolu_2"}}}});
     }
-    if (f.value("type", "") == "control_response" && f["response"]["request_id"] == "cli_2") {
+    if (f.value("type", "") == "control_response" &&
+        f["response"]["request_id"].get<std::string>().rfind("cli_", 0) == 0 && ++*answered == 2) {
       s.push(ResultFrame("done"));
     }
   };
