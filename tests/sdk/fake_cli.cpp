@@ -103,7 +103,7 @@ void HandleUser(const json& frame) {
     return;
   }
   if (g_mode == "crash") {
-    std::cerr << "fatal: simulated crash\n" << std::flush;
+    std::cerr << "fatal: simulated crash in pid " << ::getpid() << "\n" << std::flush;
     std::_Exit(3);
   }
   if (g_mode == "noisy") {
