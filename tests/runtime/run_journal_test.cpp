@@ -56,6 +56,44 @@ TEST_F(RunJournalTest, FinishedRunIsReplayableAfterRestart) {
     EXPECT_EQ(ids.assistant_message_id, 1003);
 }
 
+// Many runs and events in one flush go through the multi-row statements (32-row batches and a
+// tail): every run, event and end state must come back after a restart.
+TEST_F(RunJournalTest, BurstOfRunsIsJournaledInBatches) {
+    constexpr int kRuns = 70;
+    constexpr int kEvents = 35;
+    {
+        RunRegistry registry(Options());
+        for (int r = 0; r < kRuns; ++r) {
+            std::string id = "7-" + std::to_string(r);
+            auto run = registry.Create({id, 7, 100 + r, 0, "U" + std::to_string(r)});
+            ASSERT_TRUE(run) << run.error().message;
+            for (int e = 0; e < kEvents; ++e) {
+                (*run)->Append("response.text.delta", Json::object({{"text", id + ":" + std::to_string(e)}}));
+            }
+            if (r % 3 != 2) {  // every third run never ends: failed after the restart
+                (*run)->SetAssistantMessageId(1000 + r);
+                (*run)->Finish(r % 3 == 0 ? RunStatus::kCompleted : RunStatus::kCancelled, Json::object());
+            }
+        }
+    }
+    RunRegistry restarted(Options());
+    for (int r = 0; r < kRuns; ++r) {
+        std::string id = "7-" + std::to_string(r);
+        auto found = restarted.Find(id);
+        ASSERT_TRUE(found) << id << ": " << found.error().message;
+        auto events = (*found)->EventsAfter(0);
+        ASSERT_GE(events.size(), static_cast<size_t>(kEvents)) << id;
+        for (int e = 0; e < kEvents; ++e) {
+            EXPECT_NE(RenderSse(events[e]).find(id + ":" + std::to_string(e) + "\""), std::string::npos) << id;
+        }
+        RunStatus want = r % 3 == 0 ? RunStatus::kCompleted : r % 3 == 1 ? RunStatus::kCancelled : RunStatus::kFailed;
+        EXPECT_EQ((*found)->status(), want) << id;
+        EXPECT_EQ((*found)->ids().user, "U" + std::to_string(r));
+        EXPECT_EQ((*found)->ids().user_message_id, 100 + r);
+        if (r % 3 != 2) EXPECT_EQ((*found)->ids().assistant_message_id, 1000 + r) << id;
+    }
+}
+
 TEST_F(RunJournalTest, RunInterruptedByRestartIsFailed) {
     {
         RunRegistry registry(Options());
