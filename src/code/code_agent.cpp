@@ -11,7 +11,7 @@
 
 #include "code/connection_tools.h"
 #include "code/json_schema.h"
-#include "code/mcp_client.h"
+#include "code/mcp_manager.h"
 #include "code/options.h"
 #include "code/protocol.h"
 #include "code/session.h"
@@ -162,7 +162,7 @@ int RunCodeAgent(int argc, char** argv) {
         if (opened) transcript = std::move(*opened);
         else std::fprintf(stderr, "warning: %s\n", opened.error().message.c_str());
     }
-    std::vector<McpServerState> mcp_servers;
+    auto mcp = std::make_shared<McpManager>();
     if (!o.no_mcp) {
         std::vector<McpServerConfig> configs;
         for (const std::string& value : o.mcp_configs) {
@@ -170,10 +170,10 @@ int RunCodeAgent(int argc, char** argv) {
             if (!parsed_config) return StartupError(o, session_id, parsed_config.error().message);
             configs.insert(configs.end(), parsed_config->begin(), parsed_config->end());
         }
-        mcp_servers = ConnectMcpServers(configs);
-        for (const auto& s : mcp_servers)
-            if (s.status != "connected")
-                std::fprintf(stderr, "warning: MCP server %s: %s\n", s.name.c_str(), s.error.c_str());
+        mcp->Start(configs);
+        if (!o.SdkMode()) mcp->FailPendingSdk("in-process SDK MCP servers need an SDK host (stream-json mode)");
+        for (const auto& s : mcp->Failed())
+            std::fprintf(stderr, "warning: MCP server %s: %s\n", s.name.c_str(), s.error.c_str());
     }
     auto settings = LoadSettings(o.settings, o.setting_sources, workdir.string());
     if (!settings) return StartupError(o, session_id, settings.error().message);
@@ -183,7 +183,7 @@ int RunCodeAgent(int argc, char** argv) {
     SessionConfig config{session_id, o.model == "auto" ? "" : o.model, o.system_prompt,
                          o.append_system_prompt, o.max_turns, o.include_partial_messages,
                          workdir.string(), roots, o.tools, o.permission_prompt_tool,
-                         McpTools(mcp_servers), McpInitList(mcp_servers), McpStatus(mcp_servers)};
+                         {}, mcp};
     auto prices = PriceTable::Load(o.config_path);
     if (!prices) return StartupError(o, session_id, prices.error().message);
     config.prices = std::move(*prices);

@@ -78,9 +78,17 @@ CommandResult RunHookCommand(const CommandHook& hook, const Json& input, const l
     }
     for (int fd : fds)
         if (fd >= 0) close(fd);
-    if (timed_out) kill(-pid, SIGKILL);
     int status = 0;
-    waitpid(pid, &status, 0);
+    // The hook may close its output and keep running: the timeout still applies.
+    while (!timed_out && waitpid(pid, &status, WNOHANG) == 0) {
+        if (cancel.cancelled() || std::chrono::steady_clock::now() >= deadline) timed_out = true;
+        else usleep(10000);
+    }
+    if (timed_out) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    result.timed_out = timed_out;
     result.exit_code = timed_out ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <regex>
+#include <thread>
 
 #include "code/session.h"
 #include "common/ids.h"
@@ -33,28 +34,29 @@ void AddContext(HookOutcome* o, const std::string& context) {
     if (!context.empty()) o->additional_context += (o->additional_context.empty() ? "" : "\n") + context;
 }
 
+// Any block wins; the first blocking hook (in configuration order) gives the reason.
+void Block(HookOutcome* o, const std::string& reason) {
+    if (!o->block) o->reason = reason;
+    o->block = true;
+}
+
 void Merge(const Json& out, HookOutcome* o) {
     if (!out.is_object()) return;
     if (out.contains("continue") && out["continue"].is_boolean() && !out["continue"].get<bool>()) {
+        if (!o->stop) o->stop_reason = out.value("stopReason", "");
         o->stop = true;
-        o->stop_reason = out.value("stopReason", "");
     }
     const std::string decision = out.value("decision", "");
-    if (decision == "block") {
-        o->block = true;
-        o->reason = out.value("reason", "Blocked by a hook");
-    } else if (decision == "approve" && o->permission_decision.empty()) {
+    if (decision == "block")
+        Block(o, out.value("reason", "Blocked by a hook"));
+    else if (decision == "approve" && o->permission_decision.empty())
         o->permission_decision = "allow";  // deprecated PreToolUse spelling
-    }
     if (out.contains("systemMessage") && out["systemMessage"].is_string())
         o->system_message += (o->system_message.empty() ? "" : "\n") + out["systemMessage"].get<std::string>();
     if (!out.contains("hookSpecificOutput") || !out["hookSpecificOutput"].is_object()) return;
     const Json& specific = out["hookSpecificOutput"];
     const std::string permission = specific.value("permissionDecision", "");
-    if (permission == "deny") {
-        o->block = true;
-        o->reason = specific.value("permissionDecisionReason", "Denied by a PreToolUse hook");
-    }
+    if (permission == "deny") Block(o, specific.value("permissionDecisionReason", "Denied by a PreToolUse hook"));
     if (permission == "deny" || (permission == "ask" && o->permission_decision != "deny") ||
         (permission == "allow" && o->permission_decision.empty()))
         o->permission_decision = permission;
@@ -81,14 +83,14 @@ void MergeCommand(const std::string& event, const CommandHook& hook, const Comma
         return;
     }
     if (r.exit_code == 2) {
-        o->block = true;
-        o->reason = trim(r.err).empty() ? "Blocked by a " + event + " hook" : trim(r.err);
+        Block(o, trim(r.err).empty() ? "Blocked by a " + event + " hook" : trim(r.err));
         if (event == "PreToolUse") o->permission_decision = "deny";
         return;
     }
+    const std::string why = r.timed_out ? "timed out after " + std::to_string(hook.timeout_s) + " s"
+                            : r.exit_code < 0 ? "did not run" : "exit " + std::to_string(r.exit_code);
     std::fprintf(stderr, "warning: %s hook '%s' failed (%s): %s\n", event.c_str(), hook.command.c_str(),
-                 r.exit_code < 0 ? "timeout" : ("exit " + std::to_string(r.exit_code)).c_str(),
-                 trim(r.err).c_str());
+                 why.c_str(), trim(r.err).c_str());
 }
 
 std::vector<HookMatcher> Parse(const Json& hooks, bool settings) {
@@ -137,30 +139,60 @@ bool HasHooks(const std::vector<HookMatcher>& hooks, const std::string& event) {
 HookOutcome RunHooks(SessionHost& host, const std::vector<HookMatcher>& hooks, const std::string& event,
                      const std::string& tool_name, const Json& input, const std::string& tool_use_id,
                      const llm::CancelToken& cancel) {
-    HookOutcome outcome;
+    // One job per SDK callback id and per command of every matching matcher, in configuration
+    // order; they run concurrently and their outputs are merged in that order.
+    struct Job {
+        const HookMatcher* matcher;
+        const std::string* callback_id;  // null: a command hook
+        const CommandHook* command;
+        Result<Json> answer = Json::object();
+        CommandResult result;
+    };
+    std::vector<Job> jobs;
     for (const HookMatcher& m : hooks) {
         if (m.event != event || !Matches(m, tool_name)) continue;
-        for (const std::string& id : m.callback_ids) {
-            Json request = {{"subtype", "hook_callback"}, {"callback_id", id}, {"input", input},
+        for (const std::string& id : m.callback_ids) jobs.push_back({&m, &id, nullptr, Json::object(), {}});
+        for (const CommandHook& command : m.commands) jobs.push_back({&m, nullptr, &command, Json::object(), {}});
+    }
+    auto run = [&](Job& job) {
+        if (job.callback_id) {
+            Json request = {{"subtype", "hook_callback"}, {"callback_id", *job.callback_id}, {"input", input},
                             {"tool_use_id", tool_use_id.empty() ? Json(nullptr) : Json(tool_use_id)}};
-            auto answer = host.SendControl(request, cancel);
-            if (answer) Merge(*answer, &outcome);
+            job.answer = host.SendControl(request, cancel, std::max(1, job.matcher->timeout_s) * 1000);
+            return;
         }
-        for (const CommandHook& command : m.commands) {
-            const bool emit = g_emit_hook_events.load();
-            const std::string id = emit ? NewUuid() : "";
-            if (emit) host.Emit(HookFrame("hook_started", id, event, input));
-            const CommandResult r = RunHookCommand(command, input, cancel);
-            if (emit) {
-                Json frame = HookFrame("hook_response", id, event, input);
-                frame["output"] = r.out + r.err;
-                frame["stdout"] = r.out;
-                frame["stderr"] = r.err;
-                frame["exit_code"] = r.exit_code;
-                frame["outcome"] = r.exit_code == 0 || r.exit_code == 2 ? "success" : "error";
-                host.Emit(frame);
-            }
-            MergeCommand(event, command, r, &outcome);
+        const bool emit = g_emit_hook_events.load();
+        const std::string id = emit ? NewUuid() : "";
+        if (emit) host.Emit(HookFrame("hook_started", id, event, input));
+        job.result = RunHookCommand(*job.command, input, cancel);
+        if (emit) {
+            const CommandResult& r = job.result;
+            Json frame = HookFrame("hook_response", id, event, input);
+            frame["output"] = r.out + r.err;
+            frame["stdout"] = r.out;
+            frame["stderr"] = r.err;
+            frame["exit_code"] = r.exit_code;
+            frame["outcome"] = r.exit_code == 0 || r.exit_code == 2 ? "success" : "error";
+            host.Emit(frame);
+        }
+    };
+    if (jobs.size() == 1) {
+        run(jobs[0]);
+    } else {
+        std::vector<std::thread> threads;
+        threads.reserve(jobs.size());
+        for (Job& job : jobs) threads.emplace_back([&run, &job] { run(job); });
+        for (std::thread& t : threads) t.join();
+    }
+    HookOutcome outcome;
+    for (const Job& job : jobs) {
+        if (!job.callback_id) {
+            MergeCommand(event, *job.command, job.result, &outcome);
+        } else if (job.answer) {
+            Merge(*job.answer, &outcome);
+        } else if (job.answer.error().code != ErrorCode::kCancelled) {  // a non-blocking failure
+            std::fprintf(stderr, "warning: %s hook callback %s failed: %s\n", event.c_str(),
+                         job.callback_id->c_str(), job.answer.error().message.c_str());
         }
     }
     return outcome;

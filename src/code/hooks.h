@@ -55,8 +55,10 @@ std::vector<HookMatcher> ParseHooks(const Json& hooks);
 std::vector<HookMatcher> ParseSettingsHooks(const Json& hooks);
 
 // Runs every hook of `event` whose matcher matches tool_name (all of them for non-tool events):
-// one hook_callback per SDK callback id and one process per command, and merges the answers
-// in registration order. An error answer is a non-blocking failure. `input` must hold the common
+// one hook_callback per SDK callback id and one process per command, all concurrently (as
+// Claude Code does), and merges the answers in registration order: any block / deny wins (the
+// first one gives the reason), additionalContext is concatenated. A callback gets the matcher's
+// timeout (seconds), a command its own; an error answer or a timeout is a non-blocking failure. `input` must hold the common
 // fields (session_id, transcript_path, cwd, permission_mode, hook_event_name) and the event's.
 HookOutcome RunHooks(SessionHost& host, const std::vector<HookMatcher>& hooks, const std::string& event,
                      const std::string& tool_name, const Json& input, const std::string& tool_use_id,
@@ -72,6 +74,7 @@ bool HasHooks(const std::vector<HookMatcher>& hooks, const std::string& event);
 // One command hook run: exit code (-1 = timeout or failure to start), stdout and stderr.
 struct CommandResult {
     int exit_code = -1;
+    bool timed_out = false;  // killed (with its process group) after timeout_s or on interrupt
     std::string out, err;
 };
 CommandResult RunHookCommand(const CommandHook& hook, const Json& input, const llm::CancelToken& cancel);

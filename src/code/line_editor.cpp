@@ -1,6 +1,7 @@
 // Raw-mode line editing and the persisted history.
 #include "code/line_editor.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -78,11 +79,21 @@ void LineEditor::Write(const std::string& text) {
 }
 
 int LineEditor::ReadByte() {
-    unsigned char c;
     while (true) {
+        pollfd p[2] = {{in_, POLLIN, 0}, {interrupt_fd_, POLLIN, 0}};
+        if (poll(p, interrupt_fd_ >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (interrupt_fd_ >= 0 && (p[1].revents & POLLIN)) {
+            char pending;
+            if (read(interrupt_fd_, &pending, 1) == 1) return 3;  // as if Ctrl-C was typed
+        }
+        if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) continue;
+        unsigned char c;
         const ssize_t n = read(in_, &c, 1);
         if (n == 1) return c;
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         return -1;
     }
 }

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace oc::code {
 namespace {
@@ -31,17 +30,24 @@ std::string BlockText(const Json& block) {
     return DumpJson(block);
 }
 
-McpServerState Connect(const McpServerConfig& config, int timeout_ms) {
+}  // namespace
+
+int McpTimeoutMs() { return EnvMs("MCP_TIMEOUT", 30000); }
+
+McpServerState ConnectMcpServer(const McpServerConfig& config, const SdkControlSender& sdk, int timeout_ms) {
     McpServerState state;
     state.name = config.name;
     state.config = config.raw;
+    state.sdk = config.type == "sdk";
     Result<std::unique_ptr<McpTransport>> transport =
         config.type == "stdio"  ? StartStdioTransport(config)
         : config.type == "sse"  ? StartSseTransport(config, timeout_ms)
         : config.type == "http" ? StartHttpTransport(config)
+        : config.type == "sdk" && sdk
+            ? Result<std::unique_ptr<McpTransport>>(StartSdkTransport(config.name, sdk))
         : config.type == "sdk"
             ? Result<std::unique_ptr<McpTransport>>(MakeError(
-                  ErrorCode::kUnimplemented, "in-process SDK MCP servers are not supported"))
+                  ErrorCode::kUnavailable, "in-process SDK MCP servers need an SDK host (stream-json mode)"))
             : Result<std::unique_ptr<McpTransport>>(
                   MakeError(ErrorCode::kInvalidArgument, "unknown MCP server type '" + config.type + "'"));
     if (!transport) {
@@ -70,8 +76,6 @@ McpServerState Connect(const McpServerConfig& config, int timeout_ms) {
     state.client = std::shared_ptr<McpTransport>(std::move(*transport));
     return state;
 }
-
-}  // namespace
 
 Result<std::vector<McpServerConfig>> ParseMcpConfig(const std::string& value) {
     std::string text = value;
@@ -112,16 +116,6 @@ Result<std::vector<McpServerConfig>> ParseMcpConfig(const std::string& value) {
             return MakeError(ErrorCode::kInvalidArgument, "--mcp-config: server '" + config.name + "' needs a url");
         out.push_back(std::move(config));
     }
-    return out;
-}
-
-std::vector<McpServerState> ConnectMcpServers(const std::vector<McpServerConfig>& configs) {
-    const int timeout_ms = EnvMs("MCP_TIMEOUT", 30000);
-    std::vector<McpServerState> out(configs.size());
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < configs.size(); ++i)
-        threads.emplace_back([&, i] { out[i] = Connect(configs[i], timeout_ms); });
-    for (auto& t : threads) t.join();
     return out;
 }
 
@@ -168,6 +162,7 @@ Json McpStatus(const std::vector<McpServerState>& servers) {
     Json list = Json::array();
     for (const auto& s : servers) {
         Json entry = {{"name", s.name}, {"status", s.status}, {"config", s.config}};
+        if (s.sdk) entry["scope"] = "sdk";
         if (!s.error.empty()) entry["error"] = s.error;
         if (s.status == "connected") {
             entry["serverInfo"] = s.server_info;

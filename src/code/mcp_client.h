@@ -1,5 +1,5 @@
 // MCP servers from --mcp-config (code-agent-protocol.md §5): connects each server over its
-// transport (stdio, sse, http; mcp_transport.h), runs the initialize handshake and tools/list, and
+// transport (stdio, sse, http, sdk; mcp_transport.h), runs the initialize handshake and tools/list, and
 // exposes its tools to the model as `mcp__<server>__<tool>`. A server that cannot be reached is
 // reported `failed` (init.mcp_servers, mcp_status), never fatal.
 #pragma once
@@ -20,7 +20,8 @@ Result<std::vector<McpServerConfig>> ParseMcpConfig(const std::string& value);
 
 struct McpServerState {
     std::string name;
-    std::string status = "pending";  // connected | failed
+    std::string status = "pending";  // pending | connected | failed | disabled
+    bool sdk = false;                // an in-process server of the SDK host (type sdk)
     std::string error;
     Json config = Json::object();
     Json server_info = Json::object();
@@ -28,9 +29,12 @@ struct McpServerState {
     std::shared_ptr<McpTransport> client;
 };
 
-// Connects every configured server concurrently (failures are reported in the state). The
-// handshake timeout is $MCP_TIMEOUT ms (default 30000).
-std::vector<McpServerState> ConnectMcpServers(const std::vector<McpServerConfig>& configs);
+// The handshake timeout: $MCP_TIMEOUT ms (default 30000).
+int McpTimeoutMs();
+// Starts the server's transport, runs initialize + notifications/initialized + tools/list and
+// returns the state (failures are reported in it). SDK servers (type sdk) talk through `sdk`;
+// without one they fail.
+McpServerState ConnectMcpServer(const McpServerConfig& config, const SdkControlSender& sdk, int timeout_ms);
 // The tools of connected servers as built-in tools named mcp__<server>__<tool> (kind kExecute:
 // they need permission like Bash). Calls time out after $MCP_TOOL_TIMEOUT ms (default 120000).
 std::vector<BuiltinTool> McpTools(const std::vector<McpServerState>& servers);

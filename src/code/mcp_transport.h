@@ -4,6 +4,7 @@
 // JSON or an event stream; Mcp-Session-Id kept from initialize).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,7 +37,15 @@ public:
     virtual void Notify(const std::string& method, const Json& params) = 0;
 };
 
+// Sends a CLI→SDK control request body (here `mcp_message`) and returns the SDK's `response`
+// object; timeout_ms > 0 bounds the wait.
+using SdkControlSender = std::function<Result<Json>(const Json& request, int timeout_ms)>;
+
 Result<std::unique_ptr<McpTransport>> StartStdioTransport(const McpServerConfig& config);
+// An in-process server of the SDK host (code-agent-protocol.md §5.3): every JSON-RPC message goes
+// out as control_request{subtype: mcp_message, server_name, message}; the answer's `mcp_response`
+// is the JSON-RPC reply.
+std::unique_ptr<McpTransport> StartSdkTransport(const std::string& server_name, SdkControlSender send);
 Result<std::unique_ptr<McpTransport>> StartSseTransport(const McpServerConfig& config, int timeout_ms);
 Result<std::unique_ptr<McpTransport>> StartHttpTransport(const McpServerConfig& config);
 

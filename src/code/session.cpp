@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "code/mcp_manager.h"
 #include "code/stream_events.h"
 #include "code/transcript.h"
 #include "common/ids.h"
@@ -120,9 +121,20 @@ std::string Session::model() const {
     return config_.model.empty() ? "auto" : config_.model;
 }
 
+std::vector<BuiltinTool> Session::AllTools() const {
+    std::vector<BuiltinTool> all = tools_;
+    if (config_.mcp)
+        for (BuiltinTool& tool : config_.mcp->Tools()) all.push_back(std::move(tool));
+    return all;
+}
+
+Json Session::McpStatusBody() const {
+    return config_.mcp ? config_.mcp->StatusBody() : Json{{"mcpServers", Json::array()}};
+}
+
 std::vector<std::string> Session::ToolNames() const {
     std::vector<std::string> names;
-    for (const auto& t : tools_) names.push_back(t.name);
+    for (const auto& t : AllTools()) names.push_back(t.name);
     if (!JsonSchema().is_null()) names.push_back("StructuredOutput");
     return names;
 }
@@ -189,7 +201,7 @@ Json Session::InitFrame() const {
             {"cwd", config_.workdir},
             {"session_id", config_.session_id},
             {"tools", ToolNames()},
-            {"mcp_servers", config_.mcp_servers},
+            {"mcp_servers", config_.mcp ? config_.mcp->InitList() : Json::array()},
             {"model", model()},
             {"permissionMode", policy_->mode()},
             {"slash_commands", Json::array({"clear", "model"})},
@@ -250,7 +262,6 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
     }
     Record(TextMessage(llm::Role::kUser, prompt));
     bool stop_hook_active = false;
-    const std::vector<llm::ToolDef> defs = ToolDefs();
     int structured_retries = 0;
     bool force_structured = false;  // a retry: the model must call StructuredOutput
     while (true) {
@@ -282,7 +293,7 @@ TurnSummary Session::RunTurn(const Json& content, SessionHost& host, const llm::
         llm::ChatRequest request;
         request.model = resolved->upstream_model;
         request.messages = RequestMessages();
-        request.tools = defs;
+        request.tools = ToolDefs();  // per call: MCP servers may be toggled mid-turn
         if (force_structured) request.tool_choice = {llm::ToolChoice::Kind::kTool, {"StructuredOutput"}};
         const std::string message_id = "msg_" + RandomHex(12);
         std::unique_ptr<PartialMessageSink> sink;
@@ -405,6 +416,13 @@ Session::ToolRun Session::ExecuteTool(const llm::ToolCall& call, SessionHost& ho
     const ToolContext ctx{config_.workdir, config_.roots, &cancel};
     const BuiltinTool* tool = nullptr;
     for (const auto& t : tools_) if (t.name == call.name) tool = &t;
+    BuiltinTool mcp_tool;  // an MCP tool of a server connected right now
+    if (!tool && config_.mcp && call.name.rfind("mcp__", 0) == 0)
+        for (BuiltinTool& t : config_.mcp->Tools())
+            if (t.name == call.name) {
+                mcp_tool = std::move(t);
+                tool = &mcp_tool;
+            }
     ToolOutput out;
     Json input = call.arguments;
     auto deny = [&](const std::string& message) {

@@ -19,6 +19,7 @@
 
 namespace oc::code {
 
+class McpManager;
 class Transcript;
 
 // What the session needs from its driver (stream-json loop, print mode, terminal).
@@ -28,10 +29,12 @@ public:
     virtual void Emit(const Json& frame) = 0;
     // True when permission prompts can be routed to the host (--permission-prompt-tool stdio).
     virtual bool CanAskPermission() const { return false; }
-    // Sends a CLI→SDK control request body (can_use_tool, hook_callback) and blocks for the
-    // host's `response` object. Returns an error when the host answered with an error, stdin
-    // closed, or cancel was set.
-    virtual Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel) {
+    // Sends a CLI→SDK control request body (can_use_tool, hook_callback, mcp_message) and blocks
+    // for the host's `response` object. Returns an error when the host answered with an error,
+    // stdin closed, cancel was set, or (timeout_ms > 0) no answer came in time: then
+    // kDeadlineExceeded, and the request is withdrawn with a control_cancel_request.
+    virtual Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel,
+                                     int timeout_ms = 0) {
         return MakeError(ErrorCode::kUnimplemented, "no control channel");
     }
 };
@@ -47,9 +50,9 @@ struct SessionConfig {
     std::vector<std::string> roots;    // workdir + add dirs
     std::optional<std::vector<std::string>> tool_names;  // none = every built-in
     std::string permission_prompt_tool;
-    std::vector<BuiltinTool> extra_tools;     // MCP tools (mcp__<server>__<tool>)
-    Json mcp_servers = Json::array();         // init.mcp_servers
-    Json mcp_status = {{"mcpServers", Json::array()}};  // the mcp_status response
+    std::vector<BuiltinTool> extra_tools;     // SQL, CortexAgent; a subagent's MCP tools
+    // MCP servers (init.mcp_servers, mcp_status; their tools join every model call). May be null.
+    std::shared_ptr<McpManager> mcp;
     Json json_schema = nullptr;               // --json-schema: the final answer's schema (object)
     PriceTable prices;                        // total_cost_usd
     double max_budget_usd = 0;                // --max-budget-usd; 0 = none
@@ -95,7 +98,8 @@ public:
     const std::string& session_id() const { return config_.session_id; }
     std::string model() const;
     std::vector<std::string> ToolNames() const;
-    const Json& McpStatusBody() const { return config_.mcp_status; }
+    Json McpStatusBody() const;
+    McpManager* mcp() const { return config_.mcp.get(); }
     Json Agents() const;
 
 private:
@@ -109,6 +113,8 @@ private:
     // Tool definitions for one model call (the Task tool lists the agent types; the
     // StructuredOutput tool carries --json-schema). structured_output.cpp.
     std::vector<llm::ToolDef> ToolDefs() const;
+    // The built-in and extra tools plus the tools of the MCP servers connected right now.
+    std::vector<BuiltinTool> AllTools() const;
     Json JsonSchema() const;
     // StructuredOutput: validates input against the schema (structured_output.cpp).
     ToolOutput RunStructuredOutput(const Json& input, TurnSummary* summary, ToolRun* run) const;

@@ -4,11 +4,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "code/json_schema.h"
+#include "code/mcp_manager.h"
 #include "code/task_tool.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -44,25 +46,48 @@ public:
         }
         cv_.notify_all();
         worker.join();
+        std::vector<std::thread> background;
+        std::vector<std::shared_future<void>> sdk_ready;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            background.swap(background_);
+            sdk_ready = sdk_ready_;
+        }
+        for (std::thread& t : background) t.join();
+        for (const auto& f : sdk_ready) f.wait();
         return last_is_error_ ? 1 : 0;
     }
 
     void Emit(const Json& frame) override { writer_.Write(frame); }
     bool CanAskPermission() const override { return can_ask_; }
 
-    Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel) override {
+    Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel, int timeout_ms = 0) override {
         const std::string id = "cli_req_" + NewUuid();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
         std::unique_lock<std::mutex> lock(mu_);
         if (eof_) return MakeError(ErrorCode::kUnavailable, "stdin is closed; no one can answer");
         pending_[id] = std::nullopt;
         lock.unlock();
         writer_.Write({{"type", "control_request"}, {"request_id", id}, {"request", request}});
         lock.lock();
-        while (!pending_[id] && !cancel.cancelled() && !eof_)
+        bool timed_out = false;
+        while (!pending_[id] && !cancel.cancelled() && !eof_) {
+            if (timeout_ms > 0 && std::chrono::steady_clock::now() >= deadline) {
+                timed_out = true;
+                break;
+            }
             cv_.wait_for(lock, std::chrono::milliseconds(50));
+        }
         std::optional<Result<Json>> answer = std::move(pending_[id]);
-        pending_.erase(id);
+        pending_.erase(id);  // a late answer is ignored
         if (answer) return std::move(*answer);
+        lock.unlock();
+        const std::string subtype = request.value("subtype", "");
+        if (timed_out) {
+            writer_.Write({{"type", "control_cancel_request"}, {"request_id", id}});
+            return MakeError(ErrorCode::kDeadlineExceeded, subtype + " request " + id + " was not answered within " +
+                                                               std::to_string(timeout_ms) + " ms");
+        }
         if (cancel.cancelled()) return MakeError(ErrorCode::kCancelled, "the turn was interrupted");
         return MakeError(ErrorCode::kUnavailable, "stdin closed before the control request was answered");
     }
@@ -128,7 +153,10 @@ private:
             return;
         }
         const std::string subtype = req.value("subtype", "");
-        if (subtype == "initialize") return Emit(ControlSuccess(id, Initialize(req)));
+        if (subtype == "initialize") {
+            Emit(ControlSuccess(id, Initialize(req)));
+            return StartSdkServers(req);
+        }
         if (subtype == "interrupt") {
             Emit(ControlSuccess(id));  // the ack precedes the interrupted turn's result
             std::lock_guard<std::mutex> lock(mu_);
@@ -150,8 +178,12 @@ private:
             return Emit(s ? ControlSuccess(id) : ControlError(id, s.error().message));
         }
         if (subtype == "mcp_status") return Emit(ControlSuccess(id, session_.McpStatusBody()));
-        if (subtype == "mcp_message")
-            return Emit(ControlError(id, "SDK MCP server not found: " + req.value("server_name", "")));
+        if (subtype == "mcp_message") {  // server-initiated traffic of an in-process server: acked
+            const std::string server = req.value("server_name", "");
+            if (session_.mcp() && session_.mcp()->IsSdkServer(server)) return Emit(ControlSuccess(id));
+            return Emit(ControlError(id, "SDK MCP server not found: " + server));
+        }
+        if (subtype == "mcp_toggle" || subtype == "mcp_reconnect") return McpControl(id, subtype, req);
         if (subtype == "stop_task") {
             const std::string task = req.value("task_id", "");
             if (!HasSubagentTask(task)) return Emit(ControlError(id, "No running task with id " + task));
@@ -160,6 +192,42 @@ private:
             return;
         }
         Emit(ControlError(id, "Unsupported control request subtype: " + subtype));
+    }
+
+    // mcp_toggle {serverName, enabled} / mcp_reconnect {serverName}: answered from a background
+    // thread, since connecting an SDK server needs this reader to deliver its answers.
+    void McpControl(const std::string& id, const std::string& subtype, const Json& req) {
+        const std::string name = req.contains("serverName") && req["serverName"].is_string()
+                                     ? req["serverName"].get<std::string>() : req.value("server_name", "");
+        if (name.empty()) return Emit(ControlError(id, subtype + " needs serverName"));
+        const bool toggle = subtype == "mcp_toggle";
+        if (toggle && !(req.contains("enabled") && req["enabled"].is_boolean()))
+            return Emit(ControlError(id, "mcp_toggle needs a boolean enabled"));
+        if (!session_.mcp()) return Emit(ControlError(id, "MCP server not found: " + name));
+        const bool enabled = toggle && req["enabled"].get<bool>();
+        std::lock_guard<std::mutex> lock(mu_);
+        background_.emplace_back([this, id, name, toggle, enabled] {
+            const Status st = toggle ? session_.mcp()->Toggle(name, enabled) : session_.mcp()->Reconnect(name);
+            Emit(st ? ControlSuccess(id) : ControlError(id, st.error().message));
+        });
+    }
+
+    // initialize.sdkMcpServers (TSSDK) and --mcp-config servers of type sdk (PySDK): their
+    // handshake runs over mcp_message requests in the background; the first turn waits for it.
+    void StartSdkServers(const Json& req) {
+        McpManager* mcp = session_.mcp();
+        std::vector<std::string> names;
+        if (req.contains("sdkMcpServers") && req["sdkMcpServers"].is_array())
+            for (const Json& n : req["sdkMcpServers"])
+                if (n.is_string() && !n.get<std::string>().empty()) names.push_back(n.get<std::string>());
+        if (!mcp || (names.empty() && !mcp->HasPendingSdk())) return;
+        SdkControlSender send = [this](const Json& request, int timeout_ms) {
+            llm::CancelToken never;
+            return SendControl(request, never, timeout_ms);
+        };
+        std::lock_guard<std::mutex> lock(mu_);
+        // Kept (never replaced): dropping the last reference to a std::async state would block.
+        sdk_ready_.push_back(std::async(std::launch::async, [mcp, names, send] { mcp->ConnectSdk(names, send); }).share());
     }
 
     Json Initialize(const Json& req) {
@@ -221,7 +289,9 @@ private:
             auto cancel = std::make_shared<llm::CancelToken>();
             current_cancel_ = cancel;
             g_active_cancel = cancel.get();
+            const std::vector<std::shared_future<void>> sdk_ready = sdk_ready_;
             lock.unlock();
+            for (const auto& f : sdk_ready) f.wait();  // SDK MCP servers connected (or failed)
             Emit(session_.InitFrame());
             const TurnSummary summary = session_.RunTurn(frame["message"]["content"], *this, *cancel);
             Emit(ResultFrame(session_.session_id(), summary));
@@ -244,6 +314,8 @@ private:
     bool eof_ = false;
     std::shared_ptr<llm::CancelToken> current_cancel_;
     std::map<std::string, std::optional<Result<Json>>> pending_;
+    std::vector<std::shared_future<void>> sdk_ready_;  // the SDK MCP servers' handshakes
+    std::vector<std::thread> background_;     // mcp_toggle / mcp_reconnect
     std::atomic<bool> last_is_error_{false};
 };
 
@@ -251,8 +323,11 @@ private:
 
 void SetActiveCancel(llm::CancelToken* token) { g_active_cancel = token; }
 
-void InterruptActiveTurn() {
-    if (llm::CancelToken* token = g_active_cancel.load()) token->Cancel();
+bool InterruptActiveTurn() {
+    llm::CancelToken* token = g_active_cancel.load();
+    if (!token) return false;
+    token->Cancel();
+    return true;
 }
 
 int RunStreamJson(Session& session, PermissionPolicy& policy, const llm::ModelRegistry& registry,

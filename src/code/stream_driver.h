@@ -17,8 +17,8 @@ int RunStreamJson(Session& session, PermissionPolicy& policy, const llm::ModelRe
                   const CodeOptions& options, std::istream& in, NdjsonWriter& writer);
 
 // SIGINT support: the token of the running turn (null when idle) and the async-signal-safe
-// cancel of it.
+// cancel of it; false when no turn was running (nothing was cancelled).
 void SetActiveCancel(llm::CancelToken* token);
-void InterruptActiveTurn();
+bool InterruptActiveTurn();
 
 }  // namespace oc::code

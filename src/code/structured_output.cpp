@@ -58,7 +58,7 @@ std::vector<llm::ToolDef> Session::ToolDefs() const {
         for (const auto& name : agents_)
             if (name != "general-purpose") types.push_back(name);
     }
-    for (const auto& t : tools_) {
+    for (const auto& t : AllTools()) {
         llm::ToolDef def{t.name, t.description, t.input_schema};
         if (t.name == "Task" && def.input_schema.contains("properties"))
             def.input_schema["properties"]["subagent_type"]["enum"] = types;

@@ -61,10 +61,10 @@ public:
         }
     }
     bool CanAskPermission() const override { return parent_.CanAskPermission(); }
-    Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel) override {
+    Result<Json> SendControl(const Json& request, const llm::CancelToken& cancel, int timeout_ms = 0) override {
         Json r = request;
         if (r.value("subtype", "") == "can_use_tool") r["agent_id"] = agent_id_;
-        return parent_.SendControl(r, cancel);
+        return parent_.SendControl(r, cancel, timeout_ms);
     }
 
     Json Usage() const {
@@ -160,7 +160,7 @@ ToolOutput Session::RunTask(const Json& input, const std::string& tool_use_id, S
     for (const auto& b : MakeBuiltinTools()) builtin.insert(b.name);
     SessionConfig c;
     std::vector<std::string> tool_names;
-    for (const auto& t : tools_) {
+    for (const auto& t : AllTools()) {
         if (t.name == "Task" || (only && !only->count(t.name))) continue;
         if (builtin.count(t.name)) tool_names.push_back(t.name);
         else c.extra_tools.push_back(t);

@@ -1,9 +1,12 @@
 // Terminal session loop, slash commands and the permission prompt.
 #include "code/terminal.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 #include "code/line_editor.h"
@@ -42,6 +45,48 @@ std::string Summary(const Json& input) {
     return text;
 }
 
+// SIGINT for the whole interactive session. A Ctrl-C typed while the tty is in cooked mode
+// arrives as SIGINT: during a turn it cancels the turn; otherwise (between two prompts, when the
+// line editor has released the tty and not yet retaken it, or between Enter and the turn's
+// start) it is latched in a pipe that the next prompt reads as a Ctrl-C key and a starting
+// turn takes as its interrupt.
+int g_latch[2] = {-1, -1};
+
+void OnSessionSigint(int) {
+    const int saved = errno;
+    if (!InterruptActiveTurn()) {
+        const char b = 1;
+        (void)!write(g_latch[1], &b, 1);
+    }
+    errno = saved;
+}
+
+void PostInterrupt() {
+    const char b = 1;
+    (void)!write(g_latch[1], &b, 1);
+}
+
+bool TakeInterrupt() {
+    char b;
+    return g_latch[0] >= 0 && read(g_latch[0], &b, 1) == 1;
+}
+
+// Installs the handler (once per process); false when the latch pipe cannot be made.
+bool InstallSessionSigint() {
+    if (g_latch[0] < 0) {
+        if (pipe(g_latch) != 0) return false;
+        for (int fd : g_latch) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+    }
+    struct sigaction sa {};
+    sa.sa_handler = OnSessionSigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    return sigaction(SIGINT, &sa, nullptr) == 0;
+}
+
 class TerminalHost : public SessionHost {
 public:
     TerminalHost(LineEditor& editor, PermissionPolicy& policy) : editor_(editor), policy_(policy) {}
@@ -69,7 +114,7 @@ public:
 
     bool CanAskPermission() const override { return true; }
 
-    Result<Json> SendControl(const Json& request, const llm::CancelToken&) override {
+    Result<Json> SendControl(const Json& request, const llm::CancelToken&, int = 0) override {
         if (request.value("subtype", "") != "can_use_tool")
             return MakeError(ErrorCode::kUnimplemented, "not available in a terminal session");
         const std::string tool = request.value("tool_name", "");
@@ -104,6 +149,7 @@ private:
 int RunTerminal(Session& session, PermissionPolicy& policy, const llm::ModelRegistry& registry,
                 const CodeOptions&, const std::string& workdir) {
     LineEditor editor(0, 1, CodeConfigDir() + "/history");
+    if (InstallSessionSigint()) editor.SetInterruptFd(g_latch[0]);
     TerminalHost host(editor, policy);
     Print("Cortex Code " + std::string(kCodeVersion) + " - session " + session.session_id() + " - model " +
           session.model() + ". /help for commands.\n");
@@ -169,9 +215,12 @@ int RunTerminal(Session& session, PermissionPolicy& policy, const llm::ModelRegi
         }
         llm::CancelToken cancel;
         SetActiveCancel(&cancel);  // Ctrl-C (SIGINT in cooked mode) interrupts this turn
+        if (TakeInterrupt()) cancel.Cancel();  // ... as does one typed since Enter
         const TurnSummary s = session.RunTurn(Json(line), host, cancel);
         SetActiveCancel(nullptr);
-        if (cancel.cancelled()) Print("[Interrupted]\n");
+        const bool aborted = s.terminal_reason.rfind("aborted", 0) == 0;
+        if (cancel.cancelled() && !aborted) PostInterrupt();  // came as the turn ended: the prompt's
+        if (aborted) Print("[Interrupted]\n");
         else if (s.is_error) {
             std::string text;
             for (const auto& e : s.errors) text += (text.empty() ? "" : "; ") + e;

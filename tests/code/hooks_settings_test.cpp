@@ -3,6 +3,7 @@
 // stdout of UserPromptSubmit is context, stdin carries the hook input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,6 +30,18 @@ std::string ReadText(const std::string& path) {
     std::stringstream all;
     all << in.rdbuf();
     return all.str();
+}
+
+// The lines of text, sorted, each ending in a newline.
+std::string SortedLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
 }
 
 // {"hooks": {event: [{matcher, hooks: [{type: command, command}]}]}}
@@ -197,7 +210,8 @@ TEST_F(SettingsHooksTest, SettingSourcesSelectTheFiles) {
     config_.WriteFile("settings.json", Settings("PreToolUse", "", "echo user >> sources.log").dump());
     RunOutput run = Run("read notes.txt", {});  // default: user, project, local
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_EQ(ReadText(work_.path() + "/sources.log"), "user\nproject\nlocal\n");
+    // The hooks of one event run concurrently: their log lines may come in any order.
+    EXPECT_EQ(SortedLines(ReadText(work_.path() + "/sources.log")), "local\nproject\nuser\n");
     std::filesystem::remove(work_.path() + "/sources.log");
     run = Run("read notes.txt", {"--setting-sources", "project"});
     EXPECT_EQ(ReadText(work_.path() + "/sources.log"), "project\n");
@@ -207,7 +221,7 @@ TEST_F(SettingsHooksTest, SettingSourcesSelectTheFiles) {
     // --settings FILE adds its hooks on top of the sources.
     config_.WriteFile("extra.json", Settings("PreToolUse", "", "echo flag >> sources.log").dump());
     run = Run("read notes.txt", {"--setting-sources=local", "--settings", config_.path() + "/extra.json"});
-    EXPECT_EQ(ReadText(work_.path() + "/sources.log"), "local\nflag\n");
+    EXPECT_EQ(SortedLines(ReadText(work_.path() + "/sources.log")), "flag\nlocal\n");
 }
 
 TEST_F(SettingsHooksTest, SettingsPermissionsAllowAndDenyRules) {

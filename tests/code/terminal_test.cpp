@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "code/line_editor.h"
 #include "code_child.h"
 
 namespace oc::codetest {
@@ -73,6 +74,8 @@ public:
     }
 
     const std::string& output() const { return out_; }
+    // SIGINT straight to the process, whatever mode its tty is in.
+    void Interrupt() { kill(pid_, SIGINT); }
 
 private:
     bool ReadSome(Clock::time_point deadline) {
@@ -193,12 +196,44 @@ TEST_F(TerminalTest, PermissionPromptAndCtrlCInterruptsTheTurn) {
     EXPECT_EQ(pty->output().find("[a]lways", pty->output().find("second.txt")), std::string::npos);
     pty->Type("\x03");
     ASSERT_TRUE(pty->WaitFor("Ctrl-C again to exit")) << pty->output();
-    // Between two prompts the tty is briefly out of raw mode, where ^C is a SIGINT for the turn
-    // rather than a key; give the editor time to take the terminal back.
-    usleep(300000);
+    // No pause: a ^C typed while the editor is between two prompts (tty out of raw mode, so it
+    // is a SIGINT rather than a key) still reaches the next prompt.
     pty->Type("\x03");
     EXPECT_EQ(pty->Wait(), 0) << pty->output();
     EXPECT_TRUE(work_.Exists("second.txt"));
+}
+
+// A SIGINT that arrives when no turn runs (right after one ended, before the editor took the tty
+// back, or while it waits for a key) acts as a Ctrl-C at the prompt; it used to be dropped.
+TEST_F(TerminalTest, SigintBetweenTurnsReachesThePrompt) {
+    auto pty = Start();
+    ASSERT_TRUE(pty->WaitFor("> "));
+    pty->Type("read notes.txt\r");
+    ASSERT_TRUE(pty->WaitFor("Based on Read: 1 hello notes")) << pty->output();
+    pty->Interrupt();  // the turn's answer is out: it is ending or over
+    ASSERT_TRUE(pty->WaitFor("Ctrl-C again to exit", 5000)) << pty->output();
+    pty->Interrupt();  // the editor is back (or about to be): the second one exits
+    EXPECT_EQ(pty->Wait(), 0) << pty->output();
+}
+
+// The line editor reads a pending interrupt (the session's SIGINT latch) before typed keys.
+TEST(LineEditorTest, PendingInterruptFdActsAsCtrlC) {
+    int master = -1, slave = -1;
+    ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+    int latch[2];
+    ASSERT_EQ(pipe(latch), 0);
+    {
+        code::LineEditor editor(slave, slave, "");
+        editor.SetInterruptFd(latch[0]);
+        ASSERT_EQ(write(master, "abc\r", 4), 4);
+        ASSERT_EQ(write(latch[1], "x", 1), 1);
+        std::string line = "stale";
+        EXPECT_EQ(editor.ReadLine("> ", &line), code::LineEditor::Status::kInterrupted);
+        EXPECT_EQ(line, "");
+        EXPECT_EQ(editor.ReadLine("> ", &line), code::LineEditor::Status::kLine);  // the keys are still there
+        EXPECT_EQ(line, "abc");
+    }
+    for (int fd : {master, slave, latch[0], latch[1]}) close(fd);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { query } from '@anthropic-ai/claude-agent-sdk';
+import { createSdkMcpServer, query, tool } from '@anthropic-ai/claude-agent-sdk';
+import { z } from 'zod';
 
 const bin = process.env.CORTEX_BINARY;
 
@@ -176,4 +177,27 @@ test('outputFormat json_schema gives structured_output', async () => {
   assert.equal(result.structured_output.level, 'low');
   assert.equal(typeof result.structured_output.answer, 'string');
   assert.equal(result.total_cost_usd, 0);
+});
+
+test('in-process MCP server (createSdkMcpServer) is called over mcp_message', async () => {
+  const cwd = workdir();
+  const calls = [];
+  const server = createSdkMcpServer({
+    name: 'inproc', version: '1.0.0',
+    tools: [tool('reverse', 'Reverse the given text', { text: z.string() }, async (args) => {
+      calls.push(args);
+      return { content: [{ type: 'text', text: 'reversed: ' + [...args.text].reverse().join('') }] };
+    })],
+  });
+  const messages = await collect(query({
+    prompt: 'reverse abc',
+    options: { pathToClaudeCodeExecutable: bin, model: 'offline', cwd,
+               mcpServers: { inproc: server }, allowedTools: ['mcp__inproc'] },
+  }));
+  assert.ok(messages[0].tools.includes('mcp__inproc__reverse'), JSON.stringify(messages[0].tools));
+  assert.deepEqual(messages[0].mcp_servers, [{ name: 'inproc', status: 'connected' }]);
+  assert.deepEqual(calls, [{ text: 'reverse abc' }]);
+  const result = messages.at(-1);
+  assert.equal(result.subtype, 'success');
+  assert.match(result.result, /cba esrever/);
 });
