@@ -8,7 +8,7 @@ dir="${2:-$PWD/code_node}"
 command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skip"; exit 77; }
 mkdir -p "$dir"
 cp "$here/package.json" "$here/sdk_test.mjs" "$dir/"
-if [ ! -d "$dir/node_modules/@anthropic-ai/claude-agent-sdk" ]; then
+if [ ! -d "$dir/node_modules/@anthropic-ai/claude-agent-sdk" ] || [ ! -d "$dir/node_modules/zod" ]; then
   (cd "$dir" && npm install --omit=optional --no-audit --no-fund >/dev/null 2>&1) ||
     { echo "npm install failed: skip"; exit 77; }
 fi
