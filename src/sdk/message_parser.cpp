@@ -91,45 +91,41 @@ Message ParseAssistant(const json& frame) {
   return assistant;
 }
 
+// The fields every system/task_* message carries.
+template <typename T>
+T ParseTaskCommon(const json& frame, const std::string& subtype) {
+  T m;
+  const char* what = subtype.c_str();
+  m.task_id = RequireString(frame, "task_id", what);
+  m.uuid = RequireString(frame, "uuid", what);
+  m.session_id = RequireString(frame, "session_id", what);
+  m.tool_use_id = OptString(frame, "tool_use_id");
+  m.subtype = subtype;
+  m.data = frame;
+  return m;
+}
+
 Message ParseSystem(const json& frame) {
   std::string subtype = RequireString(frame, "subtype", "system");
   if (subtype == "task_started") {
-    TaskStartedMessage m;
-    m.task_id = RequireString(frame, "task_id", "task_started");
+    auto m = ParseTaskCommon<TaskStartedMessage>(frame, subtype);
     m.description = RequireString(frame, "description", "task_started");
-    m.uuid = RequireString(frame, "uuid", "task_started");
-    m.session_id = RequireString(frame, "session_id", "task_started");
-    m.tool_use_id = OptString(frame, "tool_use_id");
     m.task_type = OptString(frame, "task_type");
-    m.subtype = subtype;
-    m.data = frame;
     return m;
   }
   if (subtype == "task_progress") {
-    TaskProgressMessage m;
-    m.task_id = RequireString(frame, "task_id", "task_progress");
+    auto m = ParseTaskCommon<TaskProgressMessage>(frame, subtype);
     m.description = RequireString(frame, "description", "task_progress");
     m.usage = Require(frame, "usage", "task_progress");
-    m.uuid = RequireString(frame, "uuid", "task_progress");
-    m.session_id = RequireString(frame, "session_id", "task_progress");
-    m.tool_use_id = OptString(frame, "tool_use_id");
     m.last_tool_name = OptString(frame, "last_tool_name");
-    m.subtype = subtype;
-    m.data = frame;
     return m;
   }
   if (subtype == "task_notification") {
-    TaskNotificationMessage m;
-    m.task_id = RequireString(frame, "task_id", "task_notification");
+    auto m = ParseTaskCommon<TaskNotificationMessage>(frame, subtype);
     m.status = RequireString(frame, "status", "task_notification");
     m.output_file = RequireString(frame, "output_file", "task_notification");
     m.summary = RequireString(frame, "summary", "task_notification");
-    m.uuid = RequireString(frame, "uuid", "task_notification");
-    m.session_id = RequireString(frame, "session_id", "task_notification");
-    m.tool_use_id = OptString(frame, "tool_use_id");
     m.usage = Field(frame, "usage");
-    m.subtype = subtype;
-    m.data = frame;
     return m;
   }
   return SystemMessage{std::move(subtype), frame};
