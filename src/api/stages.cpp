@@ -23,16 +23,6 @@ constexpr int kMaxPathSegments = 8;
 
 using Stages = std::shared_ptr<store::StageStore>;
 
-// "Tue, 13 Apr 2021 20:40:26 GMT", as Snowflake's LIST shows last_modified.
-std::string HttpDate(int64_t epoch_ms) {
-    std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
 Json StageJson(const store::StageInfo& st) {
     return Json{{"name", st.name},
                 {"kind", st.kind},
@@ -50,7 +40,7 @@ Json FileJson(const std::string& stage, const store::StageFileInfo& f) {
     return Json{{"name", ToLowerAscii(stage) + "/" + f.path},
                 {"size", std::to_string(f.size)},
                 {"md5", f.md5},
-                {"last_modified", HttpDate(f.last_modified_ms)}};
+                {"last_modified", FormatHttpDate(f.last_modified_ms)}};
 }
 
 // The stage at the path, visible to the caller; 404 otherwise.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/token_cmd.h"
+#include "common/clock.h"
 #include "common/identifier.h"
 #include "common/json.h"
 #include "common/text.h"
@@ -37,17 +38,8 @@ struct FileRow {
     std::string last_modified;  // "Tue, 13 Apr 2021 20:40:26 GMT"
 };
 
-std::string HttpDate(int64_t epoch_ms) {
-    std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
 FileRow RowOf(const store::StageFileInfo& f) {
-    return FileRow{f.path, f.size, f.md5, HttpDate(f.last_modified_ms)};
+    return FileRow{f.path, f.size, f.md5, FormatHttpDate(f.last_modified_ms)};
 }
 
 std::string Qualified(const StageLocation& loc) {

@@ -31,4 +31,13 @@ std::string FormatIsoMillis(int64_t epoch_ms) {
                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
+std::string FormatHttpDate(int64_t epoch_ms) {
+    std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
 }  // namespace oc

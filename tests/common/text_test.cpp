@@ -39,6 +39,11 @@ TEST(Clock, FormatsIsoMillis) {
     EXPECT_EQ(FormatIsoMillis(1748779200123), "2025-06-01T12:00:00.123+00:00");
 }
 
+TEST(Clock, FormatsHttpDate) {
+    EXPECT_EQ(FormatHttpDate(1618346426999), "Tue, 13 Apr 2021 20:40:26 GMT");
+    EXPECT_EQ(FormatHttpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
 TEST(Ids, UuidShape) {
     std::string u = NewUuid();
     ASSERT_EQ(u.size(), 36u);
