@@ -47,6 +47,28 @@ Error SchemaMissing(const std::string& db, const std::string& name) {
                      "Schema '" + db + "." + name + "' does not exist or not authorized.");
 }
 
+// What creating `name` among `existing` (databases or schemas) does under `mode`: created,
+// existed (IF NOT EXISTS), replaced (OR REPLACE), or an error when it exists or differs only in case.
+template <typename Info>
+Result<CreateOutcome> CreateOutcomeFor(const std::vector<Info>& existing, const std::string& name, CreateMode mode,
+                                       const std::string& kind) {
+    CreateOutcome outcome = CreateOutcome::kCreated;
+    for (const auto& e : existing) {
+        if (e.name == name) {
+            if (mode == CreateMode::kIfNotExists) return CreateOutcome::kExisted;
+            if (mode == CreateMode::kErrorIfExists) {
+                return MakeError(ErrorCode::kAlreadyExists, "Object '" + name + "' already exists.");
+            }
+            outcome = CreateOutcome::kReplaced;
+        } else if (EqualsIgnoreCase(e.name, name)) {
+            return MakeError(ErrorCode::kAlreadyExists, kind + " '" + name + "' conflicts with existing " +
+                                                            ToLowerAscii(kind) + " '" + e.name +
+                                                            "' (names differing only in case are not supported).");
+        }
+    }
+    return outcome;
+}
+
 }  // namespace
 
 Result<CreateMode> ParseCreateMode(const std::string& text) {
@@ -135,20 +157,8 @@ Result<CreateOutcome> Catalog::CreateDatabase(const DatabaseInfo& input, CreateM
         return MakeError(ErrorCode::kInvalidArgument, "Database name '" + input.name + "' is reserved.");
     }
     std::lock_guard ddl(ddl_mu_);
-    CreateOutcome outcome = CreateOutcome::kCreated;
-    for (const auto& existing : ListDatabases()) {
-        if (existing.name == input.name) {
-            if (mode == CreateMode::kIfNotExists) return CreateOutcome::kExisted;
-            if (mode == CreateMode::kErrorIfExists) {
-                return MakeError(ErrorCode::kAlreadyExists, "Object '" + input.name + "' already exists.");
-            }
-            outcome = CreateOutcome::kReplaced;
-        } else if (EqualsIgnoreCase(existing.name, input.name)) {
-            return MakeError(ErrorCode::kAlreadyExists,
-                             "Database '" + input.name + "' conflicts with existing database '" +
-                                 existing.name + "' (names differing only in case are not supported).");
-        }
-    }
+    OC_ASSIGN_OR_RETURN(CreateOutcome outcome, CreateOutcomeFor(ListDatabases(), input.name, mode, "Database"));
+    if (outcome == CreateOutcome::kExisted) return outcome;
     if (outcome == CreateOutcome::kReplaced) OC_TRY(DropDatabaseLocked(input.name));
 
     DatabaseInfo info = input;
@@ -241,20 +251,9 @@ std::vector<DatabaseInfo> Catalog::ListDatabases() const {
 Result<CreateOutcome> Catalog::CreateSchema(const SchemaInfo& input, CreateMode mode) {
     std::lock_guard ddl(ddl_mu_);
     if (!GetDatabase(input.database_name)) return DatabaseMissing(input.database_name);
-    CreateOutcome outcome = CreateOutcome::kCreated;
-    for (const auto& existing : ListSchemas(input.database_name)) {
-        if (existing.name == input.name) {
-            if (mode == CreateMode::kIfNotExists) return CreateOutcome::kExisted;
-            if (mode == CreateMode::kErrorIfExists) {
-                return MakeError(ErrorCode::kAlreadyExists, "Object '" + input.name + "' already exists.");
-            }
-            outcome = CreateOutcome::kReplaced;
-        } else if (EqualsIgnoreCase(existing.name, input.name)) {
-            return MakeError(ErrorCode::kAlreadyExists,
-                             "Schema '" + input.name + "' conflicts with existing schema '" +
-                                 existing.name + "' (names differing only in case are not supported).");
-        }
-    }
+    OC_ASSIGN_OR_RETURN(CreateOutcome outcome,
+                        CreateOutcomeFor(ListSchemas(input.database_name), input.name, mode, "Schema"));
+    if (outcome == CreateOutcome::kExisted) return outcome;
     if (outcome == CreateOutcome::kReplaced) OC_TRY(DropSchemaLocked(input.database_name, input.name));
     SchemaInfo info = input;
     info.created_on_ms = NowMillis();
