@@ -21,8 +21,11 @@ python3 - "$work/code_start.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 node = results[-1]["mean"]
+node_median = results[-1]["median"]
 for r in results[:-1]:
     goal = "met" if r["mean"] < 0.020 else "not met"
     print(f"{r['command']}: mean {r['mean']*1000:.2f} ms (< 20 ms {goal}), "
-          f"{node / r['mean']:.1f}x faster than node -e '' ({node*1000:.1f} ms)")
+          f"{node / r['mean']:.1f}x faster than node -e '' ({node*1000:.1f} ms); "
+          f"medians {r['median']*1000:.2f} ms vs {node_median*1000:.1f} ms: "
+          f"{node_median / r['median']:.1f}x")
 PY

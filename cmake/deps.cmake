@@ -12,6 +12,22 @@ find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 
+# Start-up (issue 7): `cortex` loads few shared libraries at start. toml++ is compiled into
+# oc_common (src/common/toml_impl.cpp) rather than linked; yaml-cpp and zlib are linked from their
+# static archives when the -dev packages ship them; DuckDB, libcurl, libpq and libcrypto are
+# opened on first use (src/common/dynamic_library.h).
+set_property(TARGET PkgConfig::TOMLPP PROPERTY INTERFACE_LINK_LIBRARIES "")
+find_library(OC_YAML_CPP_STATIC NAMES libyaml-cpp.a)
+if(OC_YAML_CPP_STATIC)
+  set_target_properties(yaml-cpp PROPERTIES IMPORTED_LOCATION ${OC_YAML_CPP_STATIC}
+                                            IMPORTED_LOCATION_NONE ${OC_YAML_CPP_STATIC})
+endif()
+find_library(OC_ZLIB_STATIC NAMES libz.a)
+if(OC_ZLIB_STATIC AND NOT TARGET ZLIB::ZLIB)
+  add_library(ZLIB::ZLIB STATIC IMPORTED)  # FindZLIB keeps an existing ZLIB::ZLIB
+  set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION ${OC_ZLIB_STATIC})
+endif()
+
 set(OC_DUCKDB_DIR ${PROJECT_SOURCE_DIR}/third_party/duckdb)
 if(NOT EXISTS ${OC_DUCKDB_DIR}/lib/libduckdb.so)
   message(FATAL_ERROR "DuckDB not found in ${OC_DUCKDB_DIR}: run scripts/install-deps.sh")

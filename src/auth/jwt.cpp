@@ -1,10 +1,6 @@
 #include "auth/jwt.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include "common/crypto_api.h"
 
 #include <cmath>
 #include <utility>

@@ -1,6 +1,6 @@
 #include "auth/pat.h"
 
-#include <openssl/evp.h>
+#include "common/crypto_api.h"
 
 #include "common/ids.h"
 

@@ -1,6 +1,6 @@
 #include "pipeline/digest.h"
 
-#include <openssl/evp.h>
+#include "common/crypto_api.h"
 #include <zlib.h>
 
 #include <random>

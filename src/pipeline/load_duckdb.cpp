@@ -1,6 +1,6 @@
 #include "pipeline/load_duckdb.h"
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include <fstream>
 #include <set>

@@ -1,6 +1,6 @@
 #include "pipeline/load_postgres.h"
 
-#include <libpq-fe.h>
+#include "pipeline/libpq_api.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -103,7 +103,11 @@ Session::SentControl Session::SendControl(json request) {
   std::string id;
   {
     std::lock_guard lock(mu_);
-    if (eof_) throw CLIConnectionError("CLI has exited; cannot send control request: " + subtype);
+    // A CLI that failed at start-up may be gone before the first request: report its error result.
+    if (eof_) {
+      throw CLIConnectionError("CLI has exited; cannot send control request: " + subtype + " (" +
+                               ExitReason() + ")");
+    }
     id = "req_" + std::to_string(++counter_) + "_" + RandomHex8();
     pending_[id] = pending;
   }
@@ -184,11 +188,7 @@ void Session::ReaderLoop() {
   }
   std::lock_guard lock(mu_);
   if (failure && !error_) error_ = failure;
-  std::string why = "CLI exited before answering the control request";
-  if (last_result_ && last_result_->is_error && !last_result_->errors.empty()) {
-    why = "Cortex Code returned an error result: ";
-    for (size_t i = 0; i < last_result_->errors.size(); ++i) why += (i ? "; " : "") + last_result_->errors[i];
-  }
+  const std::string why = ExitReason();
   for (auto& [id, pending] : pending_) {
     if (!pending->done) {
       pending->done = true;
@@ -198,6 +198,15 @@ void Session::ReaderLoop() {
   }
   eof_ = true;
   cv_.notify_all();
+}
+
+std::string Session::ExitReason() const {
+  std::string why = "CLI exited before answering the control request";
+  if (last_result_ && last_result_->is_error && !last_result_->errors.empty()) {
+    why = "Cortex Code returned an error result: ";
+    for (size_t i = 0; i < last_result_->errors.size(); ++i) why += (i ? "; " : "") + last_result_->errors[i];
+  }
+  return why;
 }
 
 void Session::Dispatch(json frame) {

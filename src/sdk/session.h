@@ -76,6 +76,8 @@ class Session {
   void RespondError(const std::string& id, const std::string& message);
   void Push(std::optional<Message> message, std::exception_ptr error);
   json InitializeRequest();
+  // Why a control request gets no answer once the CLI has exited (mu_ held).
+  std::string ExitReason() const;
 
   Options options_;
   std::unique_ptr<Transport> transport_;

@@ -275,6 +275,13 @@ void SubprocessTransport::write(const std::string& line) {
   while (left > 0) {
     ssize_t n = ::write(s.stdin_fd, p, left);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) {
+      // The CLI exited (or closed its input) before reading this, e.g. a fast start-up error.
+      // Same outcome as a write that lands just before the exit: the frame is dropped, and what
+      // the CLI printed and its exit status come through read() and finish().
+      CloseFd(s.stdin_fd);
+      return;
+    }
     if (n < 0) throw CLIConnectionError(std::string("Failed to write to CLI: ") + std::strerror(errno));
     p += n;
     left -= static_cast<size_t>(n);

@@ -1,6 +1,6 @@
 #include "store/result_set.h"
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include "store/duckdb/column_renderer.h"
 #include "store/duckdb/connection.h"

@@ -1,6 +1,6 @@
 #include "store/stage_store.h"
 
-#include <openssl/evp.h>
+#include "common/crypto_api.h"
 
 #include <algorithm>
 #include <cctype>

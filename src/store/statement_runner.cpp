@@ -1,6 +1,6 @@
 #include "store/statement_runner.h"
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include <algorithm>
 

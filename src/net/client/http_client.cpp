@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include <curl/curl.h>
+#include "net/client/curl_api.h"
 
 #include "common/log.h"
 #include "common/text.h"
@@ -261,6 +261,7 @@ long long ParseRetryAfterMs(std::string_view value, long long now_unix_seconds) 
 }
 
 Result<ClientResponse> HttpClient::Send(const ClientRequest& request) {
+    if (std::string error; !CurlLibrary().Load(&error)) return MakeError(ErrorCode::kUnavailable, error);
     GlobalInit();
     auto log = GetLogger("net");
     const std::string where = LoggableUrl(request.url);

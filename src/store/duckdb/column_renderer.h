@@ -3,7 +3,7 @@
 // Nested values (LIST, ARRAY, STRUCT, MAP, UNION) become compact JSON text.
 #pragma once
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include <string>
 #include <vector>

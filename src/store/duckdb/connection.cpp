@@ -95,6 +95,10 @@ Result<std::unique_ptr<Prepared>> Connection::Prepare(std::string_view sql) {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+    std::string load_error;
+    if (!DuckDbLibrary().Load(&load_error)) {
+        return MakeError(ErrorCode::kUnavailable, "cannot open database " + path + ": " + load_error);
+    }
     duckdb_database db;
     duckdb_config config;
     if (duckdb_create_config(&config) != DuckDBSuccess) return DuckError("create config", nullptr);

@@ -3,7 +3,7 @@
 // a Connection is used by one thread at a time (Interrupt() may be called from any thread).
 #pragma once
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "tools/search/source_query.h"
 
-#include <duckdb.h>
+#include "store/duckdb_api.h"
 
 #include <set>
 
