@@ -102,22 +102,17 @@ Result<net::HttpResponse> List(Services& s, RequestContext& ctx) {
     for (auto& a : s.agents->List(p.database, p.schema)) {
         if (CanSee(ctx, a.owner)) visible.push_back(std::move(a));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(std::move(visible), params, [](const AgentRecord& a) { return a.name; }, &cut);
-    Json out = Json::array();
-    for (const auto& a : rows) {
-        Json item = Json::object();
-        item["name"] = a.name;
-        item["database"] = a.database_name;
-        item["schema"] = a.schema_name;
-        item["created_on"] = FormatIsoMillis(a.created_on_ms);
-        item["owner"] = a.owner;
-        item["comment"] = a.comment;
-        out.push_back(std::move(item));
-    }
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().name, &resp);
-    return resp;
+    return ListResponse(ctx.req, params, std::move(visible), [](const AgentRecord& a) { return a.name; },
+                        [](const AgentRecord& a) {
+                            Json item = Json::object();
+                            item["name"] = a.name;
+                            item["database"] = a.database_name;
+                            item["schema"] = a.schema_name;
+                            item["created_on"] = FormatIsoMillis(a.created_on_ms);
+                            item["owner"] = a.owner;
+                            item["comment"] = a.comment;
+                            return item;
+                        });
 }
 
 Result<net::HttpResponse> Delete(Services& s, RequestContext& ctx) {

@@ -85,13 +85,8 @@ Result<net::HttpResponse> ListDatabases(Services& s, RequestContext& ctx) {
     for (auto& d : s.catalog->ListDatabases()) {
         if (CanSee(ctx, d.owner)) visible.push_back(std::move(d));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(std::move(visible), params, [](const DatabaseInfo& d) { return d.name; }, &cut);
-    Json out = Json::array();
-    for (const auto& d : rows) out.push_back(DatabaseJson(d));
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().name, &resp);
-    return resp;
+    return ListResponse(
+        ctx.req, params, std::move(visible), [](const DatabaseInfo& d) { return d.name; }, DatabaseJson);
 }
 
 Result<net::HttpResponse> CreateDatabase(Services& s, RequestContext& ctx) {
@@ -151,13 +146,9 @@ Result<net::HttpResponse> ListSchemas(Services& s, RequestContext& ctx) {
     for (auto& sc : s.catalog->ListSchemas(db.name)) {
         if (CanSee(ctx, sc.owner)) visible.push_back(std::move(sc));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(std::move(visible), params, [](const SchemaInfo& x) { return x.name; }, &cut);
-    Json out = Json::array();
-    for (const auto& sc : rows) out.push_back(SchemaJson(sc, db.data_retention_time_in_days));
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().name, &resp);
-    return resp;
+    return ListResponse(
+        ctx.req, params, std::move(visible), [](const SchemaInfo& x) { return x.name; },
+        [&](const SchemaInfo& sc) { return SchemaJson(sc, db.data_retention_time_in_days); });
 }
 
 Result<net::HttpResponse> CreateSchema(Services& s, RequestContext& ctx) {

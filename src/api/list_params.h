@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "api/context.h"
+#include "common/json.h"
 #include "common/result.h"
 #include "common/text.h"
 #include "net/http.h"
@@ -46,6 +48,20 @@ std::vector<T> ApplyListParams(std::vector<T> items, const ListParams& p, NameOf
         out.push_back(std::move(item));
     }
     return out;
+}
+
+// A list endpoint's 200 response: the parameters applied to the visible items, one JSON element
+// per remaining item (to_json), and the Link header.
+template <typename T, typename NameOf, typename ToJson>
+net::HttpResponse ListResponse(const net::HttpRequest& req, const ListParams& p, std::vector<T> visible,
+                               NameOf name_of, ToJson to_json) {
+    bool cut = false;
+    std::vector<T> rows = ApplyListParams(std::move(visible), p, name_of, &cut);
+    Json out = Json::array();
+    for (const T& row : rows) out.push_back(to_json(row));
+    net::HttpResponse resp = JsonResponse(out);
+    SetListLink(req, p, cut, rows.empty() ? std::string() : std::string(name_of(rows.back())), &resp);
+    return resp;
 }
 
 }  // namespace oc::api

@@ -68,13 +68,9 @@ Result<net::HttpResponse> List(Services& s, RequestContext& ctx) {
         SearchServiceSpec spec = service->spec();
         if (CanSee(ctx, spec.owner)) visible.emplace_back(spec.name, std::move(service));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(std::move(visible), params, [](const auto& v) { return v.first; }, &cut);
-    Json out = Json::array();
-    for (const auto& [name, service] : rows) out.push_back(service->Describe());
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().first, &resp);
-    return resp;
+    return ListResponse(
+        ctx.req, params, std::move(visible), [](const auto& v) { return v.first; },
+        [](const auto& v) { return v.second->Describe(); });
 }
 
 Result<net::HttpResponse> Delete(Services& s, RequestContext& ctx) {

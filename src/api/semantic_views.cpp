@@ -95,14 +95,9 @@ Result<net::HttpResponse> List(Services& s, RequestContext& ctx) {
     for (auto& v : all) {
         if (CanSee(ctx, v.owner)) visible.push_back(std::move(v));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(
-        std::move(visible), params, [](const auto& v) { return v.name; }, &cut);
-    Json out = Json::array();
-    for (const auto& v : rows) out.push_back(ViewJson(v, false));
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().name, &resp);
-    return resp;
+    return ListResponse(
+        ctx.req, params, std::move(visible), [](const auto& v) { return v.name; },
+        [](const store::SemanticViewRecord& v) { return ViewJson(v, false); });
 }
 
 Result<net::HttpResponse> Describe(Services& s, RequestContext& ctx) {

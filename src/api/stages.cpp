@@ -74,14 +74,8 @@ Result<net::HttpResponse> List(Services& s, const Stages& stages, RequestContext
     for (auto& st : stages->List(p.database, p.schema)) {
         if (CanSee(ctx, st.owner)) visible.push_back(std::move(st));
     }
-    bool cut = false;
-    auto rows = ApplyListParams(
-        std::move(visible), params, [](const store::StageInfo& x) { return x.name; }, &cut);
-    Json out = Json::array();
-    for (const auto& st : rows) out.push_back(StageJson(st));
-    net::HttpResponse resp = JsonResponse(out);
-    SetListLink(ctx.req, params, cut, rows.empty() ? "" : rows.back().name, &resp);
-    return resp;
+    return ListResponse(
+        ctx.req, params, std::move(visible), [](const store::StageInfo& x) { return x.name; }, StageJson);
 }
 
 Result<net::HttpResponse> Create(Services& s, const Stages& stages, RequestContext& ctx) {
