@@ -28,6 +28,17 @@ if(OC_ZLIB_STATIC AND NOT TARGET ZLIB::ZLIB)
   set_target_properties(ZLIB::ZLIB PROPERTIES IMPORTED_LOCATION ${OC_ZLIB_STATIC})
 endif()
 
+# RE2 (the code agent's Grep) from libre2-dev's static archive: not a shared library at start.
+find_library(OC_RE2_STATIC NAMES libre2.a)
+find_path(OC_RE2_INCLUDE re2/re2.h)
+if(NOT OC_RE2_STATIC OR NOT OC_RE2_INCLUDE)
+  message(FATAL_ERROR "RE2 not found (libre2-dev): run scripts/install-deps.sh")
+endif()
+add_library(oc_re2 STATIC IMPORTED GLOBAL)
+set_target_properties(oc_re2 PROPERTIES IMPORTED_LOCATION ${OC_RE2_STATIC}
+                                        INTERFACE_INCLUDE_DIRECTORIES ${OC_RE2_INCLUDE}
+                                        INTERFACE_LINK_LIBRARIES Threads::Threads)
+
 set(OC_DUCKDB_DIR ${PROJECT_SOURCE_DIR}/third_party/duckdb)
 if(NOT EXISTS ${OC_DUCKDB_DIR}/lib/libduckdb.so)
   message(FATAL_ERROR "DuckDB not found in ${OC_DUCKDB_DIR}: run scripts/install-deps.sh")

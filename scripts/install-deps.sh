@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost-system-dev libboost-dev libcurl4-openssl-dev nlohmann-json3-dev libsimdjson-dev
   libexpected-dev libyaml-cpp-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev wrk hyperfine openssl
-  postgresql-15
+  postgresql-15 libre2-dev
 )
 
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+
+#include <re2/re2.h>
 #include <sstream>
 
 #include "code/builtin_tool.h"
@@ -72,13 +74,13 @@ ToolOutput RunGrep(const BuiltinTool& self, const Json& input, const ToolContext
                                                                      : StringArg(input, "output_mode");
     const std::string glob = StringArg(input, "glob");
     const bool icase = input.value("-i", false);
-    std::regex re;
-    try {
-        re = std::regex(pattern, icase ? std::regex::ECMAScript | std::regex::icase
-                                       : std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-        return ToolError("Grep: invalid regular expression '" + pattern + "'");
-    }
+    // RE2: the syntax of ripgrep-style patterns, and matching in linear time, so a pattern
+    // from the model cannot hang the turn with catastrophic backtracking.
+    RE2::Options options;
+    options.set_case_sensitive(!icase);
+    options.set_log_errors(false);
+    const RE2 re(pattern, options);
+    if (!re.ok()) return ToolError("Grep: invalid regular expression '" + pattern + "': " + re.error());
     const std::string root = ResolveToolPath(self, input, ctx);
     std::error_code ec;
     std::vector<std::string> files;
@@ -99,7 +101,7 @@ ToolOutput RunGrep(const BuiltinTool& self, const Json& input, const ToolContext
         while (std::getline(in, line)) {
             ++number;
             if (line.find('\0') != std::string::npos) break;  // binary file
-            if (!std::regex_search(line, re)) continue;
+            if (!RE2::PartialMatch(line, re)) continue;
             ++count;
             if (mode == "content" && hits.size() < kMaxResults)
                 hits.push_back(path.string() + ":" + std::to_string(number) + ":" + line);
