@@ -123,7 +123,8 @@ Status PostStream(const UpstreamOptions& options, const std::string& url,
         }
     };
     request.is_cancelled = [&cancel] { return cancel.cancelled(); };
-    GetLogger("llm")->trace("{} request body: {}", label, request.body);
+    static const auto log = GetLogger("llm");  // once: the lookup takes a global lock
+    log->trace("{} request body: {}", label, request.body);
     OC_ASSIGN_OR_RETURN(net::ClientResponse response, net::HttpClient::Send(request));
     if (response.status >= 200 && response.status < 300) return {};
     return UpstreamHttpError(label, response.status, response.body);

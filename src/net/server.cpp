@@ -6,6 +6,8 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <cstdio>
+#include <sstream>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -66,25 +68,34 @@ public:
         signal_.expires_at(asio::steady_timer::time_point::max());
     }
     bool Write(std::string chunk) override {
+        bool wake = false;
         {
             std::lock_guard lock(mu_);
             if (cancelled_ || closed_) return false;
             queue_.push_back(std::move(chunk));
+            wake = NeedWakeLocked();
         }
-        Wake();
+        if (wake) Wake();
         return true;
     }
     void Close() override {
+        bool wake = false;
         {
             std::lock_guard lock(mu_);
             closed_ = true;
+            wake = NeedWakeLocked();
         }
-        Wake();
+        if (wake) Wake();
     }
     bool Cancelled() const override { return cancelled_; }
     void Cancel() {
         cancelled_ = true;
-        Wake();
+        bool wake = false;
+        {
+            std::lock_guard lock(mu_);
+            wake = NeedWakeLocked();
+        }
+        if (wake) Wake();
     }
     // Takes everything queued; sets *closed when the producer is done.
     std::string Drain(bool* closed) {
@@ -98,17 +109,43 @@ public:
     asio::steady_timer& signal() { return signal_; }
 
 private:
+    // One wake-up in flight is enough: the session drains everything queued before it runs.
+    bool NeedWakeLocked() {
+        if (wake_posted_) return false;
+        wake_posted_ = true;
+        return true;
+    }
     void Wake() {
         auto self = shared_from_this();
-        asio::post(executor_, [self] { self->signal_.cancel(); });
+        asio::post(executor_, [self] {
+            {
+                std::lock_guard lock(self->mu_);
+                self->wake_posted_ = false;
+            }
+            self->signal_.cancel();
+        });
     }
     asio::any_io_executor executor_;
     asio::steady_timer signal_;
     std::mutex mu_;
     std::deque<std::string> queue_;
     bool closed_ = false;
+    bool wake_posted_ = false;  // guarded by mu_
     std::atomic<bool> cancelled_{false};
 };
+
+// How long a streamed response's headers wait for the first data, to go out in the same write.
+constexpr auto kHeaderWait = std::chrono::milliseconds(10);
+
+// `data` as one HTTP/1.1 chunk (RFC 9112 §7.1), appended to *out; an empty `data` is skipped.
+void AppendChunk(std::string_view data, std::string* out) {
+    if (data.empty()) return;
+    char size[20];
+    const int n = std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
+    out->append(size, static_cast<size_t>(n));
+    out->append(data);
+    out->append("\r\n");
+}
 
 }  // namespace
 
@@ -130,7 +167,8 @@ struct Server::Impl {
     HttpResponse Dispatch(HttpRequest& req, const Router::Match& match);
     asio::awaitable<HttpResponse> Handle(HttpRequest& req);
     asio::awaitable<void> Session(tcp::socket socket);
-    asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version);
+    asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version,
+                                      bool keep_alive);
     asio::awaitable<void> Accept();
 };
 
@@ -181,7 +219,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         HttpResponse resp = co_await Handle(req);
         int status = resp.status;
         if (resp.stream) {
-            bool ok = co_await WriteStream(stream, std::move(resp), version);
+            bool ok = co_await WriteStream(stream, std::move(resp), version, keep_alive);
             if (access_log) access_log(req, status, 0);
             if (!ok) break;
             continue;
@@ -200,20 +238,22 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 }
 
 // Sends the headers, then chunks as the producer writes them, keep-alives while idle, and the
-// final chunk when the producer closes. Returns false when the connection must be closed.
-asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version) {
+// final chunk when the producer closes. Returns false when the connection must be closed (the
+// client asked for that or went away); otherwise it serves the next request.
+asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, HttpResponse resp, unsigned version,
+                                                bool keep_alive) {
     http::response<http::empty_body> head{static_cast<http::status>(resp.status), version};
     head.set(http::field::server, "opencortex");
     head.set(http::field::content_type, resp.content_type);
     head.set(http::field::cache_control, "no-cache");
     for (auto& [name, value] : resp.headers) head.set(name, value);
     head.chunked(true);
-    head.keep_alive(false);
+    head.keep_alive(keep_alive);
+    std::ostringstream head_text;
+    head_text << head.base();
+    std::string header = head_text.str();  // sent with the first data, or alone after kHeaderWait
     beast::error_code ec;
-    http::response_serializer<http::empty_body> serializer{head};
     stream.expires_never();
-    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
 
     auto channel = std::make_shared<StreamChannel>(co_await asio::this_coro::executor);
     auto producer = std::move(resp.stream);
@@ -227,30 +267,37 @@ asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, HttpR
     });
     const auto idle = std::chrono::seconds(std::max(1, resp.keepalive_seconds));
     const bool keepalive = !resp.keepalive_chunk.empty();
+    std::string out;
     for (;;) {
         bool closed = false;
         std::string data = channel->Drain(&closed);
-        if (data.empty()) {
-            if (closed) break;
+        if (data.empty() && !closed) {
             // Wake-ups are posted to this strand, so none can slip in between Drain and wait.
-            if (keepalive) {
+            if (!header.empty()) {
+                channel->signal().expires_after(kHeaderWait);
+            } else if (keepalive) {
                 channel->signal().expires_after(idle);
             } else {
                 channel->signal().expires_at(asio::steady_timer::time_point::max());
             }
             co_await channel->signal().async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            if (ec || !keepalive) continue;  // woken by the producer: drain again
-            data = resp.keepalive_chunk;     // idle for the whole interval
+            if (ec) continue;  // woken by the producer: drain again
+            if (header.empty() && !keepalive) continue;
+            if (header.empty()) data = resp.keepalive_chunk;  // idle for the whole interval
         }
-        co_await asio::async_write(stream, http::make_chunk(asio::buffer(data)),
-                                   asio::redirect_error(asio::use_awaitable, ec));
+        // One write: the headers (first time), the data as a chunk, the last chunk when done.
+        out.swap(header);
+        AppendChunk(data, &out);
+        if (closed) out.append("0\r\n\r\n");
+        co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+        out.clear();
         if (ec) {
             channel->Cancel();  // the client went away: producers see Write() == false
             co_return false;
         }
+        if (closed) break;
     }
-    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
-    co_return false;  // streamed responses close the connection
+    co_return keep_alive;  // the chunked body has a defined end: the connection may serve more
 }
 
 asio::awaitable<void> Server::Impl::Accept() {

@@ -1,7 +1,18 @@
-// HttpClient pieces that need no server: Retry-After parsing and transport failures.
+// HttpClient: Retry-After parsing, transport failures, bodies and connection reuse.
 #include "net/client/http_client.h"
 
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "common/json.h"
 #include "fake_llm.h"
@@ -85,6 +96,105 @@ TEST(HttpClient, ErrorStatusIsAValueWithItsBody) {
     EXPECT_EQ(response->status, 404);
     EXPECT_EQ(response->body, "no such model");
     EXPECT_FALSE(streamed);  // only 2xx bodies reach on_body
+}
+
+// A one-thread HTTP/1.1 server on 127.0.0.1 that answers "ok" to every GET and counts the
+// connections it accepted; with close_each it closes the connection after each answer without
+// saying so (no "Connection: close"), as a server dropping idle connections does.
+class CountingServer {
+public:
+    explicit CountingServer(bool close_each) : close_each_(close_each) {
+        listener_ = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        listen(listener_, 16);
+        socklen_t len = sizeof(addr);
+        getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { Run(); });
+    }
+    ~CountingServer() {
+        stop_ = true;
+        thread_.join();
+        close(listener_);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/x"; }
+    int connections() const { return connections_; }
+
+private:
+    void Run() {
+        std::vector<int> open;
+        while (!stop_) {
+            std::vector<pollfd> fds{{listener_, POLLIN, 0}};
+            for (int fd : open) fds.push_back({fd, POLLIN, 0});
+            if (poll(fds.data(), fds.size(), 20) <= 0) continue;
+            if (fds[0].revents & POLLIN) {
+                open.push_back(accept(listener_, nullptr, nullptr));
+                ++connections_;
+            }
+            for (size_t i = 1; i < fds.size(); ++i) {
+                if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+                const int fd = fds[i].fd;
+                if (Serve(fd)) continue;
+                close(fd);
+                open.erase(std::find(open.begin(), open.end(), fd));
+            }
+        }
+        for (int fd : open) close(fd);
+    }
+    // Reads one request and answers it; false when the connection is done.
+    bool Serve(int fd) {
+        std::string request;
+        char buf[4096];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+            const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+            if (n <= 0) return false;
+            request.append(buf, static_cast<size_t>(n));
+        }
+        const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+        return !close_each_;
+    }
+
+    bool close_each_;
+    int listener_ = -1;
+    uint16_t port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> connections_{0};
+    std::thread thread_;
+};
+
+ClientRequest Get(const std::string& url) {
+    ClientRequest request;
+    request.method = "GET";
+    request.url = url;
+    request.max_retries = 0;
+    return request;
+}
+
+TEST(HttpClient, ReusesTheConnectionOnTheSameThread) {
+    CountingServer server(/*close_each=*/false);
+    for (int i = 0; i < 3; ++i) {
+        auto response = HttpClient::Send(Get(server.url()));
+        ASSERT_TRUE(response) << response.error().message;
+        EXPECT_EQ(response->body, "ok");
+    }
+    EXPECT_EQ(server.connections(), 1);
+    // Another thread has its own handles, so its own connection.
+    std::thread([&] { EXPECT_TRUE(HttpClient::Send(Get(server.url()))); }).join();
+    EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpClient, ServerClosingTheConnectionIsNotAnError) {
+    CountingServer server(/*close_each=*/true);
+    for (int i = 0; i < 3; ++i) {
+        auto response = HttpClient::Send(Get(server.url()));
+        ASSERT_TRUE(response) << response.error().message;
+        EXPECT_EQ(response->body, "ok");
+    }
+    EXPECT_EQ(server.connections(), 3);
 }
 
 }  // namespace

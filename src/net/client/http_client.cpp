@@ -1,9 +1,11 @@
 // libcurl behind HttpClient::Send: a multi handle driven on the calling thread so cancellation
-// is polled every few milliseconds, plus the retry/backoff policy.
+// is polled every few milliseconds, plus the retry/backoff policy. Each thread keeps its curl
+// handles between requests, so connections to an upstream are kept alive and reused.
 #include "net/client/http_client.h"
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <chrono>
 #include <ctime>
 #include <mutex>
@@ -26,33 +28,81 @@ void GlobalInit() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct EasyDeleter {
-    void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
 struct SlistDeleter {
     void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 
-// A multi handle with one easy handle attached for its lifetime.
+// A multi handle (which owns the connection cache, so a later request to the same host reuses
+// the open connection) and one easy handle. Each thread keeps one pair between requests.
+struct CurlHandles {
+    CURLM* multi = nullptr;
+    CURL* easy = nullptr;
+    bool in_use = false;
+
+    CurlHandles() = default;
+    CurlHandles(const CurlHandles&) = delete;
+    CurlHandles& operator=(const CurlHandles&) = delete;
+    ~CurlHandles() {
+        if (easy) curl_easy_cleanup(easy);
+        if (multi) curl_multi_cleanup(multi);  // closes the cached connections
+    }
+    bool Init() {
+        if (!multi) multi = curl_multi_init();
+        if (!easy) easy = curl_easy_init();
+        return multi && easy;
+    }
+};
+
+// The calling thread's handles for one Send, reset to defaults (the connection and DNS caches
+// stay). A nested Send on the same thread (from a callback) gets a fresh pair instead.
+class HandleLease {
+public:
+    HandleLease() {
+        thread_local CurlHandles cached;
+        if (cached.in_use) {
+            fresh_ = std::make_unique<CurlHandles>();
+            handles_ = fresh_.get();
+        } else {
+            handles_ = &cached;
+        }
+        handles_->in_use = true;
+        ok_ = handles_->Init();
+    }
+    ~HandleLease() { handles_->in_use = false; }
+    HandleLease(const HandleLease&) = delete;
+    HandleLease& operator=(const HandleLease&) = delete;
+
+    bool ok() const { return ok_; }
+    CURLM* multi() const { return handles_->multi; }
+    // The easy handle with every option back at its default, for the next attempt.
+    CURL* ResetEasy() const {
+        curl_easy_reset(handles_->easy);
+        return handles_->easy;
+    }
+
+private:
+    std::unique_ptr<CurlHandles> fresh_;
+    CurlHandles* handles_ = nullptr;
+    bool ok_ = false;
+};
+
+// Attaches the easy handle to the multi handle for one transfer.
 class MultiTransfer {
 public:
-    explicit MultiTransfer(CURL* easy) : multi_(curl_multi_init()), easy_(easy) {
-        if (multi_) curl_multi_add_handle(multi_, easy_);
-    }
+    MultiTransfer(CURLM* multi, CURL* easy)
+        : multi_(multi), easy_(easy), added_(curl_multi_add_handle(multi, easy) == CURLM_OK) {}
     ~MultiTransfer() {
-        if (!multi_) return;
-        curl_multi_remove_handle(multi_, easy_);
-        curl_multi_cleanup(multi_);
+        if (added_) curl_multi_remove_handle(multi_, easy_);
     }
     MultiTransfer(const MultiTransfer&) = delete;
     MultiTransfer& operator=(const MultiTransfer&) = delete;
-    CURLM* get() const { return multi_; }
+    bool added() const { return added_; }
 
 private:
     CURLM* multi_;
     CURL* easy_;
+    bool added_;
 };
 
 // State of one attempt, shared with the curl callbacks.
@@ -157,21 +207,22 @@ void Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attem
 }
 
 // Drives the transfer on this thread; returns the easy handle's result code.
-CURLcode Drive(CURL* easy, Attempt* a) {
-    MultiTransfer transfer(easy);
-    if (!transfer.get()) return CURLE_OUT_OF_MEMORY;
+CURLcode Drive(CURLM* multi, CURL* easy, Attempt* a) {
+    MultiTransfer transfer(multi, easy);
+    if (!transfer.added()) return CURLE_FAILED_INIT;
     int running = 1;
     while (running) {
-        if (curl_multi_perform(transfer.get(), &running) != CURLM_OK) return CURLE_FAILED_INIT;
+        if (curl_multi_perform(multi, &running) != CURLM_OK) return CURLE_FAILED_INIT;
         if (!running) break;
         if (Cancelled(a)) return CURLE_ABORTED_BY_CALLBACK;
-        curl_multi_poll(transfer.get(), nullptr, 0, kPollMs, nullptr);
+        curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
     }
+    CURLcode result = CURLE_FAILED_INIT;
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(transfer.get(), &left)) {
-        if (msg->msg == CURLMSG_DONE) return msg->data.result;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) result = msg->data.result;
     }
-    return CURLE_FAILED_INIT;
+    return result;
 }
 
 bool RetryableCurlError(CURLcode code, CURL* easy) {
@@ -263,20 +314,21 @@ long long ParseRetryAfterMs(std::string_view value, long long now_unix_seconds) 
 Result<ClientResponse> HttpClient::Send(const ClientRequest& request) {
     if (std::string error; !CurlLibrary().Load(&error)) return MakeError(ErrorCode::kUnavailable, error);
     GlobalInit();
-    auto log = GetLogger("net");
+    static const auto log = GetLogger("net");  // loggers are never dropped: look it up once
     const std::string where = LoggableUrl(request.url);
     HeaderList headers = BuildHeaders(request);
+    HandleLease handles;
+    if (!handles.ok()) return MakeError(ErrorCode::kInternal, "curl_easy_init failed");
     for (int attempt_no = 0;; ++attempt_no) {
         if (request.is_cancelled && request.is_cancelled()) {
             return MakeError(ErrorCode::kCancelled, "request to " + where + " was cancelled");
         }
-        EasyHandle easy(curl_easy_init());
-        if (!easy) return MakeError(ErrorCode::kInternal, "curl_easy_init failed");
+        CURL* easy = handles.ResetEasy();
         Attempt a;
         a.request = &request;
-        Configure(easy.get(), request, headers.get(), &a);
+        Configure(easy, request, headers.get(), &a);
         const auto started = std::chrono::steady_clock::now();
-        const CURLcode code = Drive(easy.get(), &a);
+        const CURLcode code = Drive(handles.multi(), easy, &a);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
@@ -285,7 +337,7 @@ Result<ClientResponse> HttpClient::Send(const ClientRequest& request) {
         if (code != CURLE_OK) {
             Error err = TransportError(code, request, a);
             const bool retry = can_retry && !a.cancelled && a.body_error && !a.too_large &&
-                               RetryableCurlError(code, easy.get());
+                               RetryableCurlError(code, easy);
             log->debug("{} {} failed after {} ms (attempt {}): {}", request.method, where, ms,
                        attempt_no + 1, curl_easy_strerror(code));
             if (!retry) return err;

@@ -50,7 +50,8 @@ public:
     // Blocks until the response is complete. Any HTTP status is a value (after retries for 429
     // and 5xx ran out); errors are transport failures only: kCancelled, kDeadlineExceeded
     // (timeouts), kUnavailable (connection failures), or the error on_body returned.
-    // Thread-safe: each call uses its own curl handles.
+    // Thread-safe: each thread uses its own curl handles, kept between calls so a connection to
+    // the same host is reused (idle connections are kept per thread; curl drops stale ones).
     static Result<ClientResponse> Send(const ClientRequest& request);
 };
 
