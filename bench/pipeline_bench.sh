@@ -12,7 +12,8 @@
 #   3. the limit: the same rows dumped to newline-delimited JSON and loaded by DuckDB's
 #      read_json_auto (bench/pipeline_limit) into a table, in the same run.
 # Prints rows/s, peak RSS and the ratio to the limit, against the goals (flat ≥ 500k rows/s,
-# nested ≥ 200k rows/s, ≥ 0.3× the limit, RSS < 500 MB).
+# nested ≥ 200k rows/s, ≥ 0.3× the limit, RSS < 500 MB). Also CPU seconds (user + sys) of both
+# sides and their ratio, which a busy machine distorts less than wall time.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,7 +56,12 @@ resources:
 EOF
 done
 
-# run KIND → "seconds rss_kb"
+# CPU seconds (user + sys) from a /usr/bin/time -v report.
+cpu_of() {
+    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
+}
+
+# run KIND → "seconds rss_kb cpu_seconds"
 run_cortex() {
     local kind=$1
     (cd "$WORK" && timeout 600 /usr/bin/time -v "$CORTEX" pipeline run "$kind.yaml" --no-progress \
@@ -64,24 +70,32 @@ run_cortex() {
     local wall rss
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$kind.time")
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$kind.time")
-    echo "$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }') $rss"
+    echo "$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }') $rss $(cpu_of "$WORK/$kind.time")"
 }
 
 echo "== cortex pipeline run: $ROWS rows each, pages of 5000, from $URL"
-read -r FLAT_S FLAT_RSS < <(run_cortex flat)
-read -r NEST_S NEST_RSS < <(run_cortex nested)
+read -r FLAT_S FLAT_RSS FLAT_CPU < <(run_cortex flat)
+read -r NEST_S NEST_RSS NEST_CPU < <(run_cortex nested)
 
 echo "== limit: read_json_auto over the same rows dumped to NDJSON"
 "$MOCK" --rows "$ROWS" --dump "$WORK"
-read -r _ LFLAT_ROWS _ LFLAT_S < <("$LIMIT" "$WORK/limit_flat.duckdb" "$WORK/flat.jsonl")
-read -r _ LNEST_ROWS _ LNEST_S < <("$LIMIT" "$WORK/limit_nested.duckdb" "$WORK/nested.jsonl")
+read -r _ LFLAT_ROWS _ LFLAT_S < <(/usr/bin/time -v -o "$WORK/limit_flat.time" \
+    "$LIMIT" "$WORK/limit_flat.duckdb" "$WORK/flat.jsonl")
+read -r _ LNEST_ROWS _ LNEST_S < <(/usr/bin/time -v -o "$WORK/limit_nested.time" \
+    "$LIMIT" "$WORK/limit_nested.duckdb" "$WORK/nested.jsonl")
+LFLAT_CPU=$(cpu_of "$WORK/limit_flat.time")
+LNEST_CPU=$(cpu_of "$WORK/limit_nested.time")
 
 awk -v rows="$ROWS" -v fs="$FLAT_S" -v frss="$FLAT_RSS" -v ns="$NEST_S" -v nrss="$NEST_RSS" \
-    -v lfs="$LFLAT_S" -v lns="$LNEST_S" -v lfr="$LFLAT_ROWS" -v lnr="$LNEST_ROWS" 'BEGIN {
+    -v lfs="$LFLAT_S" -v lns="$LNEST_S" -v lfr="$LFLAT_ROWS" -v lnr="$LNEST_ROWS" \
+    -v fc="$FLAT_CPU" -v nc="$NEST_CPU" -v lfc="$LFLAT_CPU" -v lnc="$LNEST_CPU" 'BEGIN {
     frate = rows / fs; nrate = rows / ns; lf = lfr / lfs; ln = lnr / lns;
     printf "\n%-8s %12s %10s %12s %14s %10s\n", "data", "seconds", "rows/s", "peak RSS MB", "limit rows/s", "x limit";
     printf "%-8s %12.2f %10.0f %12.0f %14.0f %10.2f\n", "flat", fs, frate, frss / 1024, lf, frate / lf;
     printf "%-8s %12.2f %10.0f %12.0f %14.0f %10.2f\n", "nested", ns, nrate, nrss / 1024, ln, nrate / ln;
+    printf "\n%-8s %12s %12s %10s\n", "data", "CPU s", "limit CPU s", "x limit";
+    printf "%-8s %12.2f %12.2f %10.2f\n", "flat", fc, lfc, (lfc / lfr) / (fc / rows);
+    printf "%-8s %12.2f %12.2f %10.2f\n", "nested", nc, lnc, (lnc / lnr) / (nc / rows);
     printf "\ngoals: flat >= 500000 rows/s: %s; nested >= 200000 rows/s: %s; >= 0.3x limit: %s/%s; RSS < 500 MB: %s/%s\n",
         (frate >= 500000 ? "met" : "MISSED"), (nrate >= 200000 ? "met" : "MISSED"),
         (frate / lf >= 0.3 ? "met" : "MISSED"), (nrate / ln >= 0.3 ? "met" : "MISSED"),

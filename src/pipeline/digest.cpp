@@ -1,4 +1,5 @@
 #include "pipeline/digest.h"
+#include "pipeline/shake128.h"
 
 #include "common/crypto_api.h"
 #include <zlib.h>
@@ -62,7 +63,9 @@ std::string Base64(std::string_view bytes, bool pad) {
 }
 
 std::string ShakeBase64(std::string_view data, size_t n) {
-    return Base64(Digest(EVP_shake128(), data, n, true), false);
+    std::string bytes(n, '\0');
+    Shake128(data, reinterpret_cast<unsigned char*>(bytes.data()), n);
+    return Base64(bytes, false);
 }
 
 std::string Sha3Base64(std::string_view data) {

@@ -18,6 +18,7 @@ namespace {
 
 struct PageItem {
     std::vector<Json> rows;
+    RawRecordsPtr raw;  // instead of rows (extract_chain.h FetchedPage)
     bool last = true;
     std::shared_ptr<const Json> parent_row;
 };
@@ -59,10 +60,11 @@ Status AddParentFields(const ResourceConfig& res, const Json& parent_row, std::v
 class Extractor {
 public:
     Extractor(const PipelineConfig& config, const Json& prior, const ExtractOptions& options,
-              const PageSink& sink)
+              const PageSink& sink, const RawPageSink* raw_sink)
         : config_(config),
           options_(options),
           sink_(sink),
+          raw_sink_(raw_sink),
           limiter_(config.client.requests_per_minute, config.client.requests_burst) {
         source_state_ = prior.is_object() ? prior : Json::object();
         const RuntimeSettings& rt = config.runtime;
@@ -107,6 +109,7 @@ private:
     const PipelineConfig& config_;
     const ExtractOptions& options_;
     const PageSink& sink_;
+    const RawPageSink* raw_sink_;
     TokenBucket limiter_;
     RetryPolicy policy_;
     int workers_ = 1;
@@ -232,7 +235,8 @@ void Extractor::WorkerLoop() {
         }
         if (page && options_.progress != nullptr) {
             options_.progress->pages.fetch_add(1, std::memory_order_relaxed);
-            options_.progress->rows.fetch_add(static_cast<int64_t>(page->rows.size()),
+            options_.progress->rows.fetch_add(
+                static_cast<int64_t>(page->raw ? RawCount(*page->raw) : page->rows.size()),
                                               std::memory_order_relaxed);
         }
 
@@ -243,7 +247,7 @@ void Extractor::WorkerLoop() {
             return;
         }
         ++stats_.pages;
-        PageItem item{std::move(page->rows), page->last, chain->parent_row};
+        PageItem item{std::move(page->rows), std::move(page->raw), page->last, chain->parent_row};
         r.buffer.emplace(std::make_pair(chain->ordinal, chain->pages - 1), std::move(item));
         ++buffered_;
         stats_.max_pages_in_flight = std::max(stats_.max_pages_in_flight, InFlightLocked());
@@ -284,6 +288,14 @@ bool Extractor::AllCompleteLocked() {
 
 Status Extractor::Consume(ResourceRun& r, PageItem& page) {
     const ResourceConfig& res = *r.cfg;
+    if (page.raw) {
+        if (raw_sink_ != nullptr && !page.parent_row && !r.inc && r.children.empty()) {
+            r.rows += RawCount(*page.raw);
+            return (*raw_sink_)(res, *page.raw);
+        }
+        page.rows = RawToJson(*page.raw);
+        page.raw.reset();
+    }
     if (page.parent_row) OC_TRY(AddParentFields(res, *page.parent_row, page.rows));
     if (r.inc) {
         auto kept = r.inc->Filter(std::move(page.rows));
@@ -381,9 +393,10 @@ Result<ExtractSummary> Extractor::Run() {
 }  // namespace
 
 Result<ExtractSummary> ExtractStream(const PipelineConfig& config, const Json& prior_source_state,
-                                     const ExtractOptions& options, const PageSink& sink) {
+                                     const ExtractOptions& options, const PageSink& sink,
+                                     const RawPageSink* raw_sink) {
     try {
-        Extractor extractor(config, prior_source_state, options, sink);
+        Extractor extractor(config, prior_source_state, options, sink, raw_sink);
         return extractor.Run();
     } catch (const nlohmann::json::exception& e) {
         return MakeError(ErrorCode::kInvalidArgument,

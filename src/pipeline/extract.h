@@ -19,6 +19,7 @@
 #include "common/result.h"
 #include "pipeline/config.h"
 #include "pipeline/progress.h"
+#include "pipeline/raw_records.h"
 
 namespace oc::pipeline {
 
@@ -60,6 +61,9 @@ struct ExtractOptions {
 // Receives one page of a resource's rows (after include_from_parent and incremental filtering).
 // Called on the calling thread only; an error stops the run.
 using PageSink = std::function<Status(const ResourceConfig& resource, std::vector<Json>& rows)>;
+// Optional: receives pages parsed in place (resources without parent, children or incremental
+// cursor); without it those pages are converted to `Json` rows for the PageSink.
+using RawPageSink = std::function<Status(const ResourceConfig& resource, const RawRecords& rows)>;
 
 struct ExtractSummary {
     Json source_state = Json::object();
@@ -70,7 +74,8 @@ struct ExtractSummary {
 
 // prior_source_state: state["sources"][source_name] from the last run ({} on the first).
 Result<ExtractSummary> ExtractStream(const PipelineConfig& config, const Json& prior_source_state,
-                                     const ExtractOptions& options, const PageSink& sink);
+                                     const ExtractOptions& options, const PageSink& sink,
+                                     const RawPageSink* raw_sink = nullptr);
 
 // Collects every row in memory (resources in config order).
 Result<ExtractOutput> ExtractAll(const PipelineConfig& config, const Json& prior_source_state,

@@ -71,6 +71,7 @@ Status Prepare(const ChainEnv& env, const ResourceConfig& res, ChainState& chain
     }
     if (pag_cfg.is_null()) pag_cfg = env.config->client.paginator;
     OC_ASSIGN_OR_RETURN(chain.pag, Paginator::FromConfig(pag_cfg));
+    chain.raw_ok = DumpJson(pag_cfg).find('[') == std::string::npos;
     chain.pag.InitRequest(req);
     if (selector) {
         OC_ASSIGN_OR_RETURN(JsonPath p, ParseJsonPath(*selector));
@@ -106,21 +107,28 @@ Result<FetchedPage> FetchNextPage(const ChainEnv& env, ChainState& chain) {
     if (fetched.ignored) return page;  // ends the chain (reference §6.1)
     const net::ClientResponse& resp = fetched.response;
     Json body;
-    if (!resp.body.empty()) {
-        auto doc = ParseJson(resp.body);
-        if (!doc) {
-            return MakeError(ErrorCode::kInvalidArgument,
-                             who + ": " + chain.req.url + " did not return JSON");
+    if (!resp.body.empty() && chain.raw_ok) {
+        page.raw = ParseRawPage(resp.body, chain.selector, &body);
+        chain.raw_ok = page.raw != nullptr;  // one miss: the rest of the chain as before
+    }
+    if (!page.raw) {
+        if (!resp.body.empty()) {
+            auto doc = ParseJson(resp.body);
+            if (!doc) {
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 who + ": " + chain.req.url + " did not return JSON");
+            }
+            body = std::move(*doc);
         }
-        body = std::move(*doc);
+        if (!chain.selector) {
+            OC_ASSIGN_OR_RETURN(JsonPath p, ParseJsonPath(DetectDataSelector(body)));
+            chain.selector = std::move(p);
+        }
+        page.rows = SelectRecords(*chain.selector, body);
     }
-    if (!chain.selector) {
-        OC_ASSIGN_OR_RETURN(JsonPath p, ParseJsonPath(DetectDataSelector(body)));
-        chain.selector = std::move(p);
-    }
-    page.rows = SelectRecords(*chain.selector, body);
+    const size_t n_rows = page.raw ? RawCount(*page.raw) : page.rows.size();
     chain.pag.Detect(resp, body);
-    auto more = chain.pag.Advance(resp, body, page.rows.size(), chain.req);
+    auto more = chain.pag.Advance(resp, body, n_rows, chain.req);
     if (!more) return MakeError(more.error().code, who + ": " + more.error().message);
     page.last = !*more || chain.pages >= kMaxPagesPerChain;
     return page;

@@ -15,6 +15,7 @@
 #include "pipeline/http_fetch.h"
 #include "pipeline/json_path.h"
 #include "pipeline/paginator.h"
+#include "pipeline/raw_records.h"
 
 namespace oc::pipeline {
 
@@ -30,10 +31,12 @@ struct ChainState {
     std::string raw_body;  // endpoint `data` (form-encoded or raw); empty = none
     std::string content_type;
     int pages = 0;  // pages fetched so far
+    bool raw_ok = false;  // pages may be parsed in place (the paginator has no indexed path)
 };
 
 struct FetchedPage {
     std::vector<Json> rows;  // records selected from the response
+    RawRecordsPtr raw;       // or, when set, the records as parsed in place (rows is empty)
     bool last = true;        // the chain is done after this page
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "pipeline/digest.h"
+#include "pipeline/jsonl_append.h"
 #include "pipeline/package.h"
 #include "pipeline/sql_load.h"
 #include "store/duckdb/connection.h"
@@ -210,6 +211,17 @@ Status DuckDbDestination::AppendJob(const std::string& schema, const PackageTabl
 }
 
 Status DuckDbDestination::InsertJob(const std::string& schema, const PackageTable& table) {
+    if (naive_utc_ < 0) {
+        OC_ASSIGN_OR_RETURN(auto tz, conn_->Query("SELECT current_setting('TimeZone')"));
+        const std::string name = tz->RowCount() > 0 ? tz->GetString(0, 0) : "";
+        naive_utc_ = name == "UTC" || name == "Etc/UTC" || name == "GMT" || name == "Etc/GMT";
+    }
+    // The fast path: the job parsed here and appended in data chunks.
+    OC_ASSIGN_OR_RETURN(auto dest_cols, TableColumns(schema, table.table.name));
+    OC_ASSIGN_OR_RETURN(AppendOutcome done,
+                        AppendJsonlJob(conn_->raw(), schema, table.table.name, dest_cols,
+                                       table.path, naive_utc_ == 1));
+    if (done == AppendOutcome::kLoaded) return {};
     if (db_ == nullptr) return AppendJob(schema, table);  // attached: no file access
     std::string cols;
     for (const auto& c : table.table.columns) cols += (cols.empty() ? "" : ", ") + QuoteIdent(c.name);

@@ -1,7 +1,8 @@
 // The duckdb destination (reference pipeline.md §8, §9.2): dataset = schema in
 // `<pipeline_name>.duckdb`, write dispositions append/replace/merge, system tables, bulk load
-// with read_json over the job files. One load package is applied in one transaction, together
-// with its `_dlt_loads` row, so a package is either fully loaded or not at all.
+// of the job files through the appender (pipeline/jsonl_append.h; read_json as the fallback).
+// One load package is applied in one transaction, together with its `_dlt_loads` row, so a
+// package is either fully loaded or not at all.
 #pragma once
 
 #include <map>
@@ -62,6 +63,7 @@ private:
     std::unique_ptr<store::Connection> conn_;
     std::string path_;
     std::string dataset_;
+    int naive_utc_ = -1;  // the session time zone is UTC (1) or not (0); -1 = not asked yet
 };
 
 }  // namespace oc::pipeline

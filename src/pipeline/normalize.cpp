@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "pipeline/digest.h"
+#include "pipeline/raw_records_impl.h"
 #include "pipeline/naming.h"
+#include "pipeline/package_io.h"
 #include "pipeline/request_template.h"
 
 namespace oc::pipeline {
@@ -41,6 +43,83 @@ Cell CellFromJson(const Json& v) {
     }
     return c;
 }
+
+// Read-only views of a JSON value for Normalizer::NormalizeRow.
+struct JsonView {
+    const Json* j;
+    bool is_null() const { return j->is_null(); }
+    bool is_object() const { return j->is_object(); }
+    bool is_array() const { return j->is_array(); }
+    template <class F>
+    void ForEachField(F&& f) const {
+        for (auto it = j->begin(); it != j->end(); ++it)
+            f(std::string_view(it.key()), JsonView{&*it});
+    }
+    template <class F>
+    void ForEachItem(F&& f) const {
+        for (const auto& e : *j) f(JsonView{&e});
+    }
+    void ToCell(Cell& c) const { c = CellFromJson(*j); }
+    bool StringField(const char* key, std::string* out) const {
+        if (!j->is_object()) return false;
+        auto it = j->find(key);
+        if (it == j->end() || !it->is_string()) return false;
+        *out = it->get<std::string>();
+        return true;
+    }
+};
+
+struct RawView {
+    simdjson::dom::element e;
+    bool is_null() const { return e.type() == simdjson::dom::element_type::NULL_VALUE; }
+    bool is_object() const { return e.type() == simdjson::dom::element_type::OBJECT; }
+    bool is_array() const { return e.type() == simdjson::dom::element_type::ARRAY; }
+    template <class F>
+    void ForEachField(F&& f) const {
+        for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
+            f(kv.key, RawView{kv.value});
+        }
+    }
+    template <class F>
+    void ForEachItem(F&& f) const {
+        for (simdjson::dom::element item : simdjson::dom::array(e)) f(RawView{item});
+    }
+    void ToCell(Cell& c) const {
+        using simdjson::dom::element_type;
+        switch (e.type()) {
+            case element_type::STRING: {
+                std::string_view s(e);
+                c.text.assign(s.data(), s.size());
+                c.type = IsIsoTimestamp(c.text) ? DataType::kTimestamp : DataType::kText;
+                return;
+            }
+            case element_type::BOOL:
+                c.type = DataType::kBool;
+                c.b = bool(e);
+                return;
+            case element_type::INT64:
+                c.type = DataType::kBigint;
+                c.i = int64_t(e);
+                return;
+            case element_type::UINT64:
+                c = CellFromJson(Json(uint64_t(e)));
+                return;
+            case element_type::DOUBLE:
+                c.type = DataType::kDouble;
+                c.d = double(e);
+                return;
+            default:
+                c = CellFromJson(RawElementToJson(e));
+        }
+    }
+    bool StringField(const char* key, std::string* out) const {
+        if (!is_object()) return false;
+        std::string_view s;
+        if (simdjson::dom::object(e).at_key(key).get_string().get(s)) return false;
+        out->assign(s.data(), s.size());
+        return true;
+    }
+};
 
 std::string CellText(const Cell& c) {
     switch (c.type) {
@@ -205,13 +284,13 @@ Table& Normalizer::GetTable(const std::string& name, const std::string& parent,
     return tables_.back();
 }
 
-const std::string& Normalizer::NormalizedKey(const std::string& key) {
+const std::string& Normalizer::NormalizedKey(std::string_view key) {
     auto it = key_cache_.find(key);
     if (it != key_cache_.end()) return it->second;
-    std::string norm = NormalizePath(key);
+    std::string norm = NormalizePath(std::string(key));
     if (norm.empty()) norm = "_empty";
     if (key_cache_.size() > 65536) key_cache_.clear();  // data-like keys must not grow it forever
-    return key_cache_.emplace(key, std::move(norm)).first->second;
+    return key_cache_.emplace(std::string(key), std::move(norm)).first->second;
 }
 
 void Normalizer::SeedColumn(const std::string& table, const std::string& column, DataType type) {
@@ -220,32 +299,45 @@ void Normalizer::SeedColumn(const std::string& table, const std::string& column,
 
 void Normalizer::AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row,
                          const std::string& name, Cell cell) {
-    auto it = table.column_index.find(name);
-    if (it == table.column_index.end()) {
-        table.column_index[name] = table.columns.size();
-        table.columns.push_back({name, cell.type, true});
-        row.emplace_back(table.columns.size() - 1, std::move(cell));
-        return;
+    // Rows of a table mostly repeat the previous row's columns in order: try that first.
+    const size_t pos = row.size();
+    size_t col;
+    if (pos < table.column_hint.size() && table.columns[table.column_hint[pos]].name == name) {
+        col = table.column_hint[pos];
+    } else {
+        auto it = table.column_index.find(name);
+        if (it == table.column_index.end()) {
+            table.column_index[name] = table.columns.size();
+            table.columns.push_back({name, cell.type, true});
+            row.emplace_back(table.columns.size() - 1, std::move(cell));
+            return;
+        }
+        col = it->second;
+        if (pos < table.column_hint.size())
+            table.column_hint[pos] = col;
+        else if (pos == table.column_hint.size())
+            table.column_hint.push_back(col);
     }
-    if (Coerce(cell, table.columns[it->second].type)) {
-        row.emplace_back(it->second, std::move(cell));
+    if (Coerce(cell, table.columns[col].type)) {
+        row.emplace_back(col, std::move(cell));
         return;
     }
     AddCell(table, row, name + "__v_" + DltTypeName(cell.type), std::move(cell));
 }
 
+template <class V>
 void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
-                              const std::string& parent, const Json& record, int level,
+                              const std::string& parent, V record, const char* wrap, int level,
                               const std::string& parent_id, int64_t list_idx,
                               const std::string& root_id) {
     struct Pending {
         std::string prefix;
-        const Json* obj;
+        V obj;
         int level;
     };
     struct ListRef {
         std::string name;
-        const Json* list;
+        V list;
         int level;
     };
     std::vector<std::pair<size_t, Cell>> row;
@@ -253,45 +345,49 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     std::vector<Pending> stack;
     // The table may move in tables_ when children are created: look it up again by index.
     GetTable(table_name, parent, ctx.root);
-    size_t tindex = table_index_[table_name];
-    auto process = [&](const Pending& p) {
-        for (auto it = p.obj->begin(); it != p.obj->end(); ++it) {
-            const std::string& norm = NormalizedKey(it.key());
-            std::string name = p.prefix.empty() ? norm : p.prefix + "__" + norm;
-            const Json& v = *it;
-            if (v.is_null()) continue;
-            if ((v.is_object() || v.is_array()) && p.level > 0) {
-                if (v.is_object())
-                    stack.push_back({name, &v, p.level - 1});
-                else
-                    lists.push_back({name, &v, p.level - 1});
-                continue;
-            }
-            AddCell(tables_[tindex], row, name, CellFromJson(v));
+    const size_t tindex = table_index_[table_name];
+    row.reserve(tables_[tindex].columns.size() + 4);
+    std::string joined;
+    auto field = [&](const std::string& prefix, std::string_view key, V v, int lvl) {
+        const std::string& norm = NormalizedKey(key);
+        const std::string* name = &norm;
+        if (!prefix.empty()) {
+            joined.assign(prefix).append("__").append(norm);
+            name = &joined;
         }
+        if (v.is_null()) return;
+        if ((v.is_object() || v.is_array()) && lvl > 0) {
+            if (v.is_object())
+                stack.push_back({*name, v, lvl - 1});
+            else
+                lists.push_back({*name, v, lvl - 1});
+            return;
+        }
+        Cell cell;
+        v.ToCell(cell);
+        AddCell(tables_[tindex], row, *name, std::move(cell));
     };
-    Json wrapped;
-    const Json* obj = &record;
-    if (!record.is_object()) {
-        wrapped = Json{{"value", record}};
-        obj = &wrapped;
+    if (wrap == nullptr && !record.is_object()) wrap = "value";
+    if (wrap != nullptr) {
+        field("", wrap, record, level);
+    } else {
+        record.ForEachField([&](std::string_view key, V v) { field("", key, v, level); });
     }
-    process({"", obj, level});
     while (!stack.empty()) {
-        Pending p = stack.back();
+        Pending p = std::move(stack.back());
         stack.pop_back();
-        process(p);
+        p.obj.ForEachField([&](std::string_view key, V v) { field(p.prefix, key, v, p.level); });
     }
     const bool is_root = parent.empty();
     std::string id;
     if (is_root) {
-        id = record.is_object() && record.contains("_dlt_id") && record["_dlt_id"].is_string()
-                 ? record["_dlt_id"].get<std::string>()
-                 : RandomId();
+        if (wrap != nullptr || !record.StringField("_dlt_id", &id)) id = RandomId();
         AddCell(tables_[tindex], row, "_dlt_load_id", Cell{DataType::kText, load_id_});
         AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
     } else {
-        id = ShakeBase64(parent_id + "_" + table_name + "_" + std::to_string(list_idx), 10);
+        id_input_.assign(parent_id).append("_").append(table_name).append("_");
+        id_input_ += std::to_string(list_idx);
+        id = ShakeBase64(id_input_, 10);
         if (ctx.root_key)
             AddCell(tables_[tindex], row, "_dlt_root_id", Cell{DataType::kText, root_id});
         AddCell(tables_[tindex], row, "_dlt_parent_id", Cell{DataType::kText, parent_id});
@@ -299,24 +395,30 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
         AddCell(tables_[tindex], row, "_dlt_list_idx", idx);
         AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
     }
-    tables_[tindex].rows.push_back(std::move(row));
+    Table& done = tables_[tindex];
+    if (stream_jsonl_) {
+        AppendRow(done.jsonl, done, row);
+        ++done.jsonl_rows;
+    } else {
+        done.rows.push_back(std::move(row));
+    }
     const std::string& root = is_root ? id : root_id;
     for (const auto& l : lists) {
         std::string child = table_name + "__" + l.name;
         GetTable(child, table_name, ctx.root);
         int64_t i = 0;
-        for (const auto& elem : *l.list) {
+        l.list.ForEachItem([&](V elem) {
             if (elem.is_array()) {
-                Json inner = Json{{"list", elem}};
-                NormalizeRow(ctx, child, table_name, inner, l.level + 1, id, i++, root);
+                NormalizeRow(ctx, child, table_name, elem, "list", l.level + 1, id, i++, root);
             } else {
-                NormalizeRow(ctx, child, table_name, elem, l.level, id, i++, root);
+                NormalizeRow(ctx, child, table_name, elem, nullptr, l.level, id, i++, root);
             }
-        }
+        });
     }
 }
 
-void Normalizer::AddResource(const ResourceConfig& resource, const std::vector<Json>& records) {
+template <class V>
+void Normalizer::AddRecords(const ResourceConfig& resource, const std::vector<V>& records) {
     Ctx ctx{&resource,
             NormalizePath(resource.table_name.empty() ? resource.name : resource.table_name),
             resource.write_disposition == "merge" && resource.merge_strategy != "scd2"};
@@ -324,9 +426,23 @@ void Normalizer::AddResource(const ResourceConfig& resource, const std::vector<J
     root.write_disposition = resource.write_disposition;
     root.primary_key.clear();
     for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk));
-    for (const auto& record : records) {
-        NormalizeRow(ctx, ctx.root, "", record, resource.max_table_nesting, "", 0, "");
+    for (const V& record : records) {
+        NormalizeRow(ctx, ctx.root, "", record, nullptr, resource.max_table_nesting, "", 0, "");
     }
+}
+
+void Normalizer::AddResource(const ResourceConfig& resource, const std::vector<Json>& records) {
+    std::vector<JsonView> views;
+    views.reserve(records.size());
+    for (const Json& r : records) views.push_back(JsonView{&r});
+    AddRecords(resource, views);
+}
+
+void Normalizer::AddResourceRaw(const ResourceConfig& resource, const RawRecords& records) {
+    std::vector<RawView> views;
+    views.reserve(records.items.size());
+    for (const auto& e : records.items) views.push_back(RawView{e});
+    AddRecords(resource, views);
 }
 
 }  // namespace oc::pipeline

@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/json.h"
 #include "pipeline/config.h"
+#include "pipeline/raw_records.h"
 
 namespace oc::pipeline {
 
@@ -41,6 +43,12 @@ struct Table {
     std::vector<Column> columns;
     std::unordered_map<std::string, size_t> column_index;
     std::vector<std::vector<std::pair<size_t, Cell>>> rows;  // sparse: (column, value)
+    // With Normalizer::StreamJsonl: rows already written as jsonl (package_io.h AppendRow)
+    // instead of kept in `rows`, and how many.
+    std::string jsonl;
+    size_t jsonl_rows = 0;
+    std::vector<std::string> quoted_names;  // JSON-quoted column names (AppendRow's cache)
+    std::vector<size_t> column_hint;        // column of the k-th cell of the last row (AddCell)
 };
 
 class Normalizer {
@@ -51,6 +59,11 @@ public:
     void SeedColumn(const std::string& table, const std::string& column, DataType type);
     // Normalizes one resource's records into its root table and nested tables.
     void AddResource(const ResourceConfig& resource, const std::vector<Json>& records);
+    // The same for records parsed in place (raw_records.h); the result is identical.
+    void AddResourceRaw(const ResourceConfig& resource, const RawRecords& records);
+
+    // Rows go to Table::jsonl as they are normalized instead of Table::rows.
+    void StreamJsonl(bool on) { stream_jsonl_ = on; }
 
     // Tables in order of first appearance; tables that received no rows are included.
     std::vector<Table>& tables() { return tables_; }
@@ -60,14 +73,27 @@ private:
     Table& GetTable(const std::string& name, const std::string& parent, const std::string& root);
     void AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row, const std::string& name,
                  Cell cell);
+    // V: a read-only view of a JSON value (JsonView or RawView in normalize.cpp). wrap: treat
+    // the record as the object {wrap: record}.
+    template <class V>
     void NormalizeRow(const Ctx& ctx, const std::string& table_name, const std::string& parent,
-                      const Json& record, int level, const std::string& parent_id, int64_t list_idx,
-                      const std::string& root_id);
+                      V record, const char* wrap, int level, const std::string& parent_id,
+                      int64_t list_idx, const std::string& root_id);
+    template <class V>
+    void AddRecords(const ResourceConfig& resource, const std::vector<V>& records);
 
-    const std::string& NormalizedKey(const std::string& key);
+    const std::string& NormalizedKey(std::string_view key);
+
+    struct KeyHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
 
     std::string load_id_;
-    std::unordered_map<std::string, std::string> key_cache_;  // JSON key → column name part
+    bool stream_jsonl_ = false;
+    std::string id_input_;  // scratch: the text a nested row's _dlt_id hashes
+    // JSON key → column name part
+    std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> key_cache_;
     std::vector<Table> tables_;
     std::unordered_map<std::string, size_t> table_index_;
     std::unordered_map<std::string, std::unordered_map<std::string, DataType>> seeded_;

@@ -47,7 +47,7 @@ Status CloseFile(std::ofstream& out, const std::string& path) {
 Status NormalizedWriter::Flush(std::vector<Table>& tables) {
     std::string buf;
     for (Table& t : tables) {
-        if (t.rows.empty()) continue;
+        if (t.rows.empty() && t.jsonl_rows == 0) continue;
         Job& job = jobs_[t.name];
         if (!job.out) {
             job.file_id = NewFileId();
@@ -55,13 +55,21 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
             job.path = (fs::path(dir_) / "new_jobs" / f.file_name()).string();
             job.out = std::make_unique<std::ofstream>(job.path, std::ios::binary | std::ios::trunc);
         }
-        buf.clear();
-        AppendTableRows(buf, t);
-        job.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+        if (t.jsonl_rows > 0) {
+            job.out->write(t.jsonl.data(), static_cast<std::streamsize>(t.jsonl.size()));
+            job.rows += t.jsonl_rows;
+            t.jsonl.clear();
+            t.jsonl_rows = 0;
+        }
+        if (!t.rows.empty()) {
+            buf.clear();
+            AppendTableRows(buf, t);
+            job.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+            job.rows += t.rows.size();
+            t.rows.clear();
+            t.rows.shrink_to_fit();
+        }
         if (!*job.out) return MakeError(ErrorCode::kInternal, "cannot write " + job.path);
-        job.rows += t.rows.size();
-        t.rows.clear();
-        t.rows.shrink_to_fit();
     }
     return {};
 }
@@ -107,6 +115,7 @@ PackageBuilder::PackageBuilder(const PackageStore& store, std::string load_id,
       existing_(existing),
       normalizer_(load_id_) {
     SeedNormalizer(normalizer_, existing_);
+    normalizer_.StreamJsonl(true);
 }
 
 PackageBuilder::~PackageBuilder() {
@@ -123,8 +132,7 @@ Status PackageBuilder::Begin() {
     return {};
 }
 
-Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector<Json>& rows) {
-    if (!resource.selected || rows.empty()) return {};
+Result<PackageBuilder::RawJob*> PackageBuilder::RawJobFor(const ResourceConfig& resource) {
     RawJob& raw = raw_[resource.name];
     if (!raw.out) {
         std::string stem = NormalizePath(resource.name);
@@ -133,22 +141,41 @@ Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector
         raw.out = std::make_unique<std::ofstream>(
             (fs::path(new_dir_) / "new_jobs" / raw.file).string(), std::ios::binary);
     }
-    std::string buf;
-    for (const auto& r : rows) {
-        buf += DumpJson(r);
-        buf += '\n';
-    }
-    raw.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    return &raw;
+}
+
+Status PackageBuilder::Added(RawJob& raw, size_t rows) {
     if (!*raw.out) return MakeError(ErrorCode::kInternal, "cannot write load package " + load_id_);
-    raw.rows += rows.size();
-    normalizer_.AddResource(resource, rows);
-    rows_ += rows.size();
-    buffered_ += rows.size();
+    raw.rows += rows;
+    rows_ += rows;
+    buffered_ += rows;
     if (buffered_ >= kFlushRows) {
         OC_TRY(writer_->Flush(normalizer_.tables()));
         buffered_ = 0;
     }
     return {};
+}
+
+Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector<Json>& rows) {
+    if (!resource.selected || rows.empty()) return {};
+    OC_ASSIGN_OR_RETURN(RawJob * raw, RawJobFor(resource));
+    std::string buf;
+    for (const auto& r : rows) {
+        buf += DumpJson(r);
+        buf += '\n';
+    }
+    raw->out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    normalizer_.AddResource(resource, rows);
+    return Added(*raw, rows.size());
+}
+
+Status PackageBuilder::AddRawPage(const ResourceConfig& resource, const RawRecords& rows) {
+    if (!resource.selected || RawCount(rows) == 0) return {};
+    OC_ASSIGN_OR_RETURN(RawJob * raw, RawJobFor(resource));
+    const std::string& lines = RawLines(rows);
+    raw->out->write(lines.data(), static_cast<std::streamsize>(lines.size()));
+    normalizer_.AddResourceRaw(resource, rows);
+    return Added(*raw, RawCount(rows));
 }
 
 Status PackageBuilder::Finish(const Json& pipeline_state) {

@@ -22,6 +22,7 @@
 #include "pipeline/destination.h"
 #include "pipeline/normalize.h"
 #include "pipeline/package.h"
+#include "pipeline/raw_records.h"
 
 namespace oc::pipeline {
 
@@ -53,6 +54,8 @@ public:
     Status Begin();
     // One page of a resource (unselected resources are ignored).
     Status AddPage(const ResourceConfig& resource, const std::vector<Json>& rows);
+    // The same for a page parsed in place (extract.h RawPageSink).
+    Status AddRawPage(const ResourceConfig& resource, const RawRecords& rows);
     size_t rows() const { return rows_; }
     // pipeline_state: the state to store with the package (null = unchanged).
     Status Finish(const Json& pipeline_state);
@@ -64,6 +67,10 @@ private:
         size_t rows = 0;
         std::unique_ptr<std::ofstream> out;
     };
+    // The raw job of a resource (opened on first use).
+    Result<RawJob*> RawJobFor(const ResourceConfig& resource);
+    // Counts rows just normalized; flushes the normalized rows every kFlushRows.
+    Status Added(RawJob& raw, size_t rows);
     const PackageStore& store_;
     std::string load_id_;
     const PipelineConfig& config_;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -13,7 +14,12 @@ namespace {
 
 void AppendEscaped(std::string& out, std::string_view s) {
     out += '"';
-    for (unsigned char c : s) {
+    size_t run = 0;  // start of the pending run of bytes that need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -30,32 +36,34 @@ void AppendEscaped(std::string& out, std::string_view s) {
             case '\t':
                 out += "\\t";
                 break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
+            default: {
+                char buf[8];
+                std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+                out += buf;
+            }
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 
 void AppendCell(std::string& out, const Cell& c) {
     switch (c.type) {
-        case DataType::kBigint:
-            out += std::to_string(c.i);
+        case DataType::kBigint: {
+            char buf[24];
+            auto r = std::to_chars(buf, buf + sizeof(buf), c.i);
+            out.append(buf, r.ptr);
             return;
+        }
         case DataType::kDouble: {
             if (!std::isfinite(c.d)) {
                 out += "null";
                 return;
             }
+            // Shortest text that reads back as the same double.
             char buf[40];
-            std::snprintf(buf, sizeof(buf), "%.17g", c.d);
-            out += buf;
+            auto r = std::to_chars(buf, buf + sizeof(buf), c.d);
+            out.append(buf, r.ptr);
             return;
         }
         case DataType::kBool:
@@ -130,6 +138,24 @@ void AppendTableRows(std::string& buf, const Table& table) {
         }
         buf += "}\n";
     }
+}
+
+void AppendRow(std::string& buf, Table& table, const std::vector<std::pair<size_t, Cell>>& row) {
+    while (table.quoted_names.size() < table.columns.size()) {
+        std::string k;
+        AppendEscaped(k, table.columns[table.quoted_names.size()].name);
+        table.quoted_names.push_back(std::move(k));
+    }
+    buf += '{';
+    bool first = true;
+    for (const auto& [col, cell] : row) {
+        if (!first) buf += ',';
+        first = false;
+        buf += table.quoted_names[col];
+        buf += ':';
+        AppendCell(buf, cell);
+    }
+    buf += "}\n";
 }
 
 Status WriteTableJob(const std::string& path, const Table& table) {

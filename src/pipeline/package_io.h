@@ -22,6 +22,8 @@ Result<std::vector<Json>> ReadRecordsFile(const std::string& path);
 Status WriteTableJob(const std::string& path, const Table& table);
 // Appends the rows of table to buf in the same format.
 void AppendTableRows(std::string& buf, const Table& table);
+// Appends one row of table in that format (caches the quoted column names in the table).
+void AppendRow(std::string& buf, Table& table, const std::vector<std::pair<size_t, Cell>>& row);
 
 // The resource fields the normalizer needs, stored in a new package so it is self-contained.
 Json ResourceToJson(const ResourceConfig& r);

@@ -180,12 +180,17 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
     OC_ASSIGN_OR_RETURN(ExistingSchema existing, dest->ExistingColumns());
     PackageBuilder builder(store, load_id, config, existing);
     OC_TRY(builder.Begin());
+    const RawPageSink raw_sink = [&builder](const ResourceConfig& r, const RawRecords& rows) {
+        return builder.AddRawPage(r, rows);
+    };
     OC_ASSIGN_OR_RETURN(
         ExtractSummary summary,
-        ExtractStream(config, prior_sources, options.extract,
-                      [&builder](const ResourceConfig& r, std::vector<Json>& rows) {
-                          return builder.AddPage(r, rows);
-                      }));
+        ExtractStream(
+            config, prior_sources, options.extract,
+            [&builder](const ResourceConfig& r, std::vector<Json>& rows) {
+                return builder.AddPage(r, rows);
+            },
+            &raw_sink));
     info.extract_seconds = since_lap();
     for (const auto& [name, n] : summary.rows) info.resource_rows[name] = n;
     for (const auto& [name, n] : summary.requests) info.requests += n;

@@ -1,0 +1,114 @@
+#include "pipeline/raw_records.h"
+
+#include "pipeline/raw_records_impl.h"
+
+namespace oc::pipeline {
+namespace {
+
+// The body with the list at steps[depth..] replaced by an empty list.
+Json Skeleton(simdjson::dom::element e, const std::vector<JsonPathStep>& steps, size_t depth) {
+    if (depth == steps.size()) return Json::array();
+    Json out = Json::object();
+    bool taken = false;
+    for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
+        std::string key(kv.key);
+        if (!taken && key == steps[depth].key) {
+            taken = true;
+            out[key] = Skeleton(kv.value, steps, depth + 1);
+        } else {
+            out[key] = RawElementToJson(kv.value);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Json RawElementToJson(simdjson::dom::element e) {
+    using simdjson::dom::element_type;
+    switch (e.type()) {
+        case element_type::ARRAY: {
+            Json out = Json::array();
+            for (simdjson::dom::element item : simdjson::dom::array(e)) {
+                out.push_back(RawElementToJson(item));
+            }
+            return out;
+        }
+        case element_type::OBJECT: {
+            Json out = Json::object();
+            for (simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
+                out[std::string(kv.key)] = RawElementToJson(kv.value);
+            }
+            return out;
+        }
+        case element_type::INT64: {
+            int64_t v = int64_t(e);
+            if (v < 0) return Json(v);
+            return Json(static_cast<uint64_t>(v));
+        }
+        case element_type::UINT64:
+            return Json(uint64_t(e));
+        case element_type::DOUBLE:
+            return Json(double(e));
+        case element_type::STRING:
+            return Json(std::string(std::string_view(e)));
+        case element_type::BOOL:
+            return Json(bool(e));
+        case element_type::NULL_VALUE:
+            break;
+    }
+    return Json();
+}
+
+size_t RawCount(const RawRecords& raw) { return raw.items.size(); }
+
+const std::string& RawLines(const RawRecords& raw) { return raw.lines; }
+
+std::vector<Json> RawToJson(const RawRecords& raw) {
+    std::vector<Json> out;
+    out.reserve(raw.items.size());
+    for (const auto& e : raw.items) out.push_back(RawElementToJson(e));
+    return out;
+}
+
+void AppendRawLines(std::string& out, const RawRecords& raw) {
+    for (const auto& e : raw.items) {
+        simdjson::internal::string_builder<> sb;
+        sb.append(e);
+        out += sb.str();
+        out += '\n';
+    }
+}
+
+RawRecordsPtr ParseRawPage(const std::string& body, std::optional<JsonPath>& selector,
+                           Json* skeleton) {
+    auto raw = std::make_shared<RawRecords>();
+    simdjson::dom::element root;
+    if (raw->parser.parse(body).get(root)) return nullptr;
+    if (!selector) {
+        auto p = ParseJsonPath(DetectDataSelector(RawElementToJson(root)));
+        if (!p) return nullptr;
+        selector = std::move(*p);
+    }
+    simdjson::dom::element cur = root;
+    for (const auto& step : selector->steps) {
+        simdjson::dom::object obj;
+        if (step.kind != JsonPathStep::Kind::kKey || cur.get_object().get(obj)) return nullptr;
+        // The first field of that name (a duplicate key would make nlohmann keep another).
+        size_t seen = 0;
+        for (simdjson::dom::key_value_pair kv : obj) {
+            if (kv.key == step.key && seen++ == 0) cur = kv.value;
+        }
+        if (seen != 1) return nullptr;
+    }
+    simdjson::dom::array list;
+    if (cur.get_array().get(list)) return nullptr;
+    raw->items.reserve(list.size());
+    for (simdjson::dom::element item : list) raw->items.push_back(item);
+    raw->lines.reserve(body.size());
+    AppendRawLines(raw->lines, *raw);
+    *skeleton = Skeleton(root, selector->steps, 0);
+    return raw;
+}
+
+}  // namespace oc::pipeline

@@ -1,0 +1,189 @@
+// The extract/load fast path: simdjson-parsed pages normalize exactly like Json rows, the
+// in-process SHAKE-128, and the ISO timestamp conversion of the DuckDB job appender.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "pipeline/digest.h"
+#include "pipeline/jsonl_append.h"
+#include "pipeline/normalize.h"
+#include "pipeline/package_io.h"
+#include "pipeline/raw_records.h"
+#include "store/duckdb/connection.h"
+
+namespace oc::pipeline {
+namespace {
+
+TEST(Shake128, KnownVectors) {
+    // base64(SHAKE-128(data)[:10]) from Python's hashlib.shake_128.
+    EXPECT_EQ(ShakeBase64("", 10), "f5wrpOiPgn1hYA");
+    EXPECT_EQ(ShakeBase64("The quick brown fox jumps over the lazy dog", 10), "9CAuPFhS+RgqBA");
+    EXPECT_EQ(ShakeBase64(std::string(167, 'x'), 10), "3a/oL2GAREbaBw");
+    EXPECT_EQ(ShakeBase64(std::string(168, 'y'), 10), "GDZwSnyGkWCn2w");
+    EXPECT_EQ(ShakeBase64(std::string(400, 'z'), 10), "sM8JARuHtO9FQg");
+}
+
+TEST(IsoTimestamp, Micros) {
+    int64_t us = 0;
+    ASSERT_TRUE(ParseIsoTimestampMicros("1970-01-01T00:00:00Z", &us));
+    EXPECT_EQ(us, 0);
+    ASSERT_TRUE(ParseIsoTimestampMicros("2024-02-29T12:30:15.25Z", &us));
+    EXPECT_EQ(us, 1709209815250000);
+    ASSERT_TRUE(ParseIsoTimestampMicros("2024-02-29 14:30:15.25+02:00", &us));
+    EXPECT_EQ(us, 1709209815250000);
+    ASSERT_TRUE(ParseIsoTimestampMicros("2024-02-29T07:00:15.25-0530", &us));
+    EXPECT_EQ(us, 1709209815250000);
+    ASSERT_TRUE(ParseIsoTimestampMicros("2021-07-24 10:51", &us));
+    EXPECT_EQ(us, 1627123860000000);
+    ASSERT_TRUE(ParseIsoTimestampMicros("1969-12-31T23:59:59.999999Z", &us));
+    EXPECT_EQ(us, -1);
+    // As DuckDB's CAST(... AS TIMESTAMPTZ): extra fraction digits truncated, 24:00 = next day.
+    ASSERT_TRUE(ParseIsoTimestampMicros("2024-01-01T00:00:00.9999999Z", &us));
+    EXPECT_EQ(us, 1704067200999999);
+    ASSERT_TRUE(ParseIsoTimestampMicros("2024-01-01T24:00:00Z", &us));
+    EXPECT_EQ(us, 1704153600000000);
+    EXPECT_FALSE(ParseIsoTimestampMicros("2024-01-01T24:00:01Z", &us));
+    EXPECT_FALSE(ParseIsoTimestampMicros("2024-01-01T10:00:60Z", &us));
+    EXPECT_FALSE(ParseIsoTimestampMicros("2023-02-29T00:00:00Z", &us));
+    EXPECT_FALSE(ParseIsoTimestampMicros("2024-13-01T00:00:00Z", &us));
+    EXPECT_FALSE(ParseIsoTimestampMicros("2024-01-01T25:00:00Z", &us));
+    EXPECT_FALSE(ParseIsoTimestampMicros("2024-01-01", &us));
+}
+
+// Every table's schema and jsonl rows.
+std::string Dump(Normalizer& n) {
+    std::string out;
+    for (const Table& t : n.tables()) {
+        out += t.name + " <" + t.parent + "," + t.root + ">:";
+        for (const Column& c : t.columns) out += " " + c.name + ":" + DltTypeName(c.type);
+        out += "\n";
+        AppendTableRows(out, t);
+    }
+    return out;
+}
+
+TEST(RawRecords, NormalizeLikeJsonRows) {
+    const std::string body = R"({"meta": {"next": "http://x/2", "total": 3},
+      "data": [
+        {"_dlt_id": "r1", "id": 1, "userName": "a", "price": 1.5, "ok": true,
+         "at": "2024-01-01T00:00:00Z",
+         "big": 18446744073709551615, "neg": -7, "nested": {"deepKey": {"x": 1}, "n": null},
+         "tags": ["a", "b"], "grid": [[1, 2], [3]],
+         "items": [{"sku": "s", "qty": 2, "sub": [{"k": 1}]}],
+         "empty": {}, "none": null, "esc": "q\"\\\n\u00e9"},
+        {"_dlt_id": "r2", "id": "two", "price": 3, "ok": "yes", "at": "not a time", "tags": []},
+        {"_dlt_id": "r3", "id": 3.0, "userName": 5, "nested": {"deepKey": "flat"}}
+      ]})";
+    std::optional<JsonPath> selector;
+    Json skeleton;
+    RawRecordsPtr raw = ParseRawPage(body, selector, &skeleton);
+    ASSERT_NE(raw, nullptr);
+    ASSERT_TRUE(selector.has_value());
+    EXPECT_EQ(selector->text, "data");
+    EXPECT_EQ(RawCount(*raw), 3u);
+    EXPECT_EQ(skeleton, Json::parse(R"({"meta": {"next": "http://x/2", "total": 3}, "data": []})"));
+
+    auto parsed = ParseJson(body);
+    ASSERT_TRUE(parsed);
+    std::vector<Json> rows = SelectRecords(*selector, *parsed);
+    EXPECT_EQ(RawToJson(*raw), rows);
+
+    for (int nesting : {1000, 1, 0}) {
+        ResourceConfig res;
+        res.name = "Items";
+        res.max_table_nesting = nesting;
+        Normalizer from_json("1700000000.1");
+        from_json.AddResource(res, rows);
+        Normalizer from_raw("1700000000.1");
+        from_raw.AddResourceRaw(res, *raw);
+        EXPECT_EQ(Dump(from_raw), Dump(from_json)) << "max_table_nesting " << nesting;
+    }
+    // The raw package lines parse back to the same records.
+    const std::string& lines = RawLines(*raw);
+    size_t start = 0, i = 0;
+    for (size_t nl; (nl = lines.find('\n', start)) != std::string::npos; start = nl + 1, ++i) {
+        auto line = ParseJson(lines.substr(start, nl - start));
+        ASSERT_TRUE(line);
+        EXPECT_EQ(*line, rows.at(i));
+    }
+    EXPECT_EQ(i, 3u);
+}
+
+TEST(RawRecords, FallsBackWhenNotAPlainList) {
+    std::optional<JsonPath> selector;
+    Json skeleton;
+    EXPECT_EQ(ParseRawPage("not json", selector, &skeleton), nullptr);
+    auto p = ParseJsonPath("data[*].x");
+    ASSERT_TRUE(p);
+    selector = *p;
+    EXPECT_EQ(ParseRawPage(R"({"data": [{"x": [1]}]})", selector, &skeleton), nullptr);
+    selector.reset();
+    RawRecordsPtr top = ParseRawPage(R"([{"a": 1}, 2])", selector, &skeleton);
+    ASSERT_NE(top, nullptr);
+    EXPECT_EQ(selector->text, "$");
+    EXPECT_EQ(RawCount(*top), 2u);
+    EXPECT_EQ(skeleton, Json::array());
+}
+
+TEST(JsonlAppend, TypedColumnsNullsAndErrors) {
+    auto db = store::Database::Open(":memory:");
+    ASSERT_TRUE(db);
+    auto conn = (*db)->Connect();
+    ASSERT_TRUE(conn);
+    store::Connection& c = **conn;
+    ASSERT_TRUE(c.Execute("SET TimeZone = 'UTC'"));
+    ASSERT_TRUE(c.Execute("CREATE TABLE t (s VARCHAR, i BIGINT, d DOUBLE, b BOOLEAN, "
+                          "ts TIMESTAMP WITH TIME ZONE, j JSON, extra VARCHAR)"));
+    const std::vector<std::string> cols = {"s", "i", "d", "b", "ts", "j", "extra"};
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("oc_jsonl_append_" + std::to_string(::getpid()) + ".jsonl"))
+                                 .string();
+    {
+        std::ofstream out(path);
+        out << R"({"s":"a\"b","i":-5,"d":1.5,"b":true,"ts":"2024-01-01T10:00:00+02:00",)"
+               R"("j":{"k":[1,2]}})" "\n";
+        out << R"({"j":"txt","i":9223372036854775807,"d":3})" "\n";
+        for (int r = 0; r < 3000; ++r) out << "{\"i\":" << r << "}\n";  // more than one chunk
+    }
+    auto done = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
+    ASSERT_TRUE(done) << done.error().message;
+    EXPECT_EQ(*done, AppendOutcome::kLoaded);
+    auto rows = c.Query("SELECT s, i, d, b, epoch_us(ts), j::VARCHAR, extra IS NULL FROM t "
+                        "ORDER BY rowid LIMIT 2");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ((*rows)->GetString(0, 0), "a\"b");
+    EXPECT_EQ((*rows)->GetInt64(1, 0), -5);
+    EXPECT_EQ((*rows)->GetString(2, 0), "1.5");
+    EXPECT_EQ((*rows)->GetString(3, 0), "true");
+    EXPECT_EQ((*rows)->GetInt64(4, 0), 1704096000000000);
+    EXPECT_EQ((*rows)->GetString(5, 0), R"({"k":[1,2]})");
+    EXPECT_EQ((*rows)->GetString(6, 0), "true");
+    EXPECT_EQ((*rows)->GetString(5, 1), R"("txt")");
+    EXPECT_EQ((*rows)->GetInt64(1, 1), INT64_MAX);
+    EXPECT_EQ((*rows)->GetString(2, 1), "3.0");
+    EXPECT_TRUE((*rows)->IsNull(0, 1));
+    auto count = c.Query("SELECT count(*), sum(i) FILTER (WHERE s IS NULL AND j IS NULL) FROM t");
+    ASSERT_TRUE(count);
+    EXPECT_EQ((*count)->GetInt64(0, 0), 3002);
+    EXPECT_EQ((*count)->GetInt64(1, 0), 2999 * 3000 / 2);
+
+    // A value of the wrong type fails the job; a table type this path lacks is handed back.
+    { std::ofstream(path) << R"({"i":"x"})" "\n"; }
+    auto bad = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("column `i`"), std::string::npos) << bad.error().message;
+    ASSERT_TRUE(c.Execute("CREATE TABLE u (n INTEGER)"));
+    auto other = AppendJsonlJob(c.raw(), "main", "u", {"n"}, path, true);
+    ASSERT_TRUE(other);
+    EXPECT_EQ(*other, AppendOutcome::kUnsupported);
+    auto tz = AppendJsonlJob(c.raw(), "main", "t", cols, path, false);  // timestamps, not UTC
+    ASSERT_TRUE(tz);
+    EXPECT_EQ(*tz, AppendOutcome::kUnsupported);
+    std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace oc::pipeline
