@@ -100,12 +100,10 @@ ToolOutput RunBash(const Json& input, const ToolContext& ctx) {
 
 BuiltinTool MakeBashTool() {
     BuiltinTool t{"Bash", "Bash: run a shell command (bash -c) in the working directory.",
-                  {{"type", "object"},
-                   {"properties",
-                    {{"command", {{"type", "string"}, {"description", "The command to run"}}},
-                     {"timeout", {{"type", "integer"}, {"description", "Timeout in ms (max 600000)"}}},
-                     {"description", {{"type", "string"}, {"description", "What the command does"}}}}},
-                   {"required", {"command"}}},
+                  ObjectSchema({{"command", "string", "The command to run"},
+                                {"timeout", "integer", "Timeout in ms (max 600000)"},
+                                {"description", "string", "What the command does"}},
+                               {"command"}),
                   ToolKind::kExecute, "", nullptr};
     t.run = [](const Json& in, const ToolContext& ctx) { return RunBash(in, ctx); };
     return t;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ std::vector<BuiltinTool> MakeBuiltinTools();
 // used instead; Write keeps the value as given.
 std::string ResolveToolPath(const BuiltinTool& tool, const Json& input, const ToolContext& ctx);
 
+// A copy of tool with only what ResolveToolPath reads (name, kind, path_key): what a tool's run
+// closure captures, so copying a tool does not copy its schema twice.
+BuiltinTool PathOnly(const BuiltinTool& tool);
+
 // True when path (absolute) is one of roots or below one.
 bool WithinRoots(const std::string& path, const std::vector<std::string>& roots);
 
@@ -65,6 +70,19 @@ BuiltinTool MakeMultiEditTool();
 BuiltinTool MakeTodoWriteTool();
 // Task (subagents): only the definition; Session::RunTask runs it (task_tool.cpp).
 BuiltinTool MakeTaskTool();
+
+// Input schemas (tool_schema.cpp). {"type": type, "description": description}, without the
+// description when it is null.
+Json TypeSchema(const char* type, const char* description = nullptr);
+struct SchemaProperty {
+    const char* name;
+    const char* type;
+    const char* description = nullptr;
+};
+// {"type": "object", "properties": {name: TypeSchema...}, "required": [...]} in the order given;
+// no "required" when it is empty.
+Json ObjectSchema(std::initializer_list<SchemaProperty> properties,
+                  std::initializer_list<const char*> required);
 
 // Shared helpers for tool implementations.
 std::string StringArg(const Json& input, const char* key);

@@ -76,12 +76,11 @@ void OnSigint(int) { InterruptActiveTurn(); }
 int RunPrint(Session& session, const CodeOptions& o, const std::string& prompt) {
     NdjsonWriter writer(stdout);
     PrintHost host(o.output_format == "stream-json" ? &writer : nullptr);
-    host.Emit(session.InitFrame());
+    if (o.output_format == "stream-json") host.Emit(session.InitFrame());  // else nobody sees it
     llm::CancelToken cancel;
     const TurnSummary s = session.RunTurn(Json(prompt), host, cancel);
-    const Json result = ResultFrame(session.session_id(), s);
     if (o.output_format == "stream-json" || o.output_format == "json") {
-        writer.Write(result);
+        writer.Write(ResultFrame(session.session_id(), s));
     } else if (s.subtype == "success" && !s.result.empty()) {
         std::printf("%s\n", s.result.c_str());
         std::fflush(stdout);

@@ -35,17 +35,12 @@ ToolOutput RunMultiEdit(const BuiltinTool& self, const Json& input, const ToolCo
 
 BuiltinTool MakeMultiEditTool() {
     BuiltinTool t{"MultiEdit", "MultiEdit: apply several exact replacements to one file at once.",
-                  {{"type", "object"},
-                   {"properties",
-                    {{"file_path", {{"type", "string"}, {"description", "The path of the file to modify"}}},
-                     {"edits", {{"type", "array"},
-                                {"items", {{"type", "object"},
-                                           {"properties", {{"old_string", {{"type", "string"}}},
-                                                           {"new_string", {{"type", "string"}}},
-                                                           {"replace_all", {{"type", "boolean"}}}}}}}}}}},
-                   {"required", {"file_path", "edits"}}},
+                  ObjectSchema({{"file_path", "string", "The path of the file to modify"}, {"edits", "array"}},
+                               {"file_path", "edits"}),
                   ToolKind::kEdit, "file_path", nullptr};
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunMultiEdit(t, in, ctx); };
+    t.input_schema["properties"]["edits"].emplace(
+        "items", ObjectSchema({{"old_string", "string"}, {"new_string", "string"}, {"replace_all", "boolean"}}, {}));
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunMultiEdit(self, in, ctx); };
     return t;
 }
 
@@ -56,16 +51,10 @@ BuiltinTool MakeTodoWriteTool() {
     };
     auto state = std::make_shared<State>();
     BuiltinTool t{"TodoWrite", "TodoWrite: replace the session's todo list (content, status, activeForm).",
-                  {{"type", "object"},
-                   {"properties",
-                    {{"todos", {{"type", "array"},
-                                {"items", {{"type", "object"},
-                                           {"properties", {{"content", {{"type", "string"}}},
-                                                           {"status", {{"type", "string"},
-                                                                       {"enum", {"pending", "in_progress", "completed"}}}},
-                                                           {"activeForm", {{"type", "string"}}}}}}}}}}},
-                   {"required", {"todos"}}},
-                  ToolKind::kRead, "", nullptr};
+                  ObjectSchema({{"todos", "array"}}, {"todos"}), ToolKind::kRead, "", nullptr};
+    Json item = ObjectSchema({{"content", "string"}, {"status", "string"}, {"activeForm", "string"}}, {});
+    item["properties"]["status"].emplace("enum", Json::array({"pending", "in_progress", "completed"}));
+    t.input_schema["properties"]["todos"].emplace("items", std::move(item));
     t.run = [state](const Json& in, const ToolContext&) {
         if (!in.is_object() || !in.contains("todos") || !in["todos"].is_array())
             return ToolError("TodoWrite: todos must be an array");

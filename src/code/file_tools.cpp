@@ -13,13 +13,6 @@ namespace {
 constexpr size_t kMaxReadLines = 2000;
 constexpr size_t kMaxLineChars = 2000;
 
-Json PathSchema(const char* key, const char* description, bool required) {
-    Json schema = {{"type", "object"},
-                   {"properties", {{key, {{"type", "string"}, {"description", description}}}}}};
-    if (required) schema["required"] = Json::array({key});
-    return schema;
-}
-
 bool ReadWhole(const std::string& path, std::string* out) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return false;
@@ -161,43 +154,45 @@ bool WriteFileText(const std::string& path, const std::string& content) { return
 
 BuiltinTool MakeReadTool() {
     BuiltinTool t{"Read", "Read a file: returns its lines numbered, cat -n style.",
-                  PathSchema("file_path", "The path of the file to read", true),
+                  ObjectSchema({{"file_path", "string", "The path of the file to read"},
+                                {"offset", "integer", "First line (1-based)"},
+                                {"limit", "integer", "Number of lines"}},
+                               {"file_path"}),
                   ToolKind::kRead, "file_path", nullptr};
-    t.input_schema["properties"]["offset"] = {{"type", "integer"}, {"description", "First line (1-based)"}};
-    t.input_schema["properties"]["limit"] = {{"type", "integer"}, {"description", "Number of lines"}};
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunRead(t, in, ctx); };
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunRead(self, in, ctx); };
     return t;
 }
 
 BuiltinTool MakeWriteTool() {
     BuiltinTool t{"Write", "Write (create or overwrite) a file with the given content.",
-                  PathSchema("file_path", "The path of the file to write", true),
+                  ObjectSchema({{"file_path", "string", "The path of the file to write"},
+                                {"content", "string", "New content"}},
+                               {"file_path", "content"}),
                   ToolKind::kEdit, "file_path", nullptr};
-    t.input_schema["properties"]["content"] = {{"type", "string"}, {"description", "New content"}};
-    t.input_schema["required"] = Json::array({"file_path", "content"});
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunWrite(t, in, ctx); };
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunWrite(self, in, ctx); };
     return t;
 }
 
 BuiltinTool MakeEditTool() {
     BuiltinTool t{"Edit", "Edit a file: replace old_string with new_string (exact match).",
-                  PathSchema("file_path", "The path of the file to modify", true),
+                  ObjectSchema({{"file_path", "string", "The path of the file to modify"},
+                                {"old_string", "string", "Text to replace"},
+                                {"new_string", "string", "Replacement text"},
+                                {"replace_all", "boolean", "Replace every occurrence"}},
+                               {"file_path", "old_string", "new_string"}),
                   ToolKind::kEdit, "file_path", nullptr};
-    auto& p = t.input_schema["properties"];
-    p["old_string"] = {{"type", "string"}, {"description", "Text to replace"}};
-    p["new_string"] = {{"type", "string"}, {"description", "Replacement text"}};
-    p["replace_all"] = {{"type", "boolean"}, {"description", "Replace every occurrence"}};
-    t.input_schema["required"] = Json::array({"file_path", "old_string", "new_string"});
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunEdit(t, in, ctx); };
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunEdit(self, in, ctx); };
     return t;
 }
 
 BuiltinTool MakeLsTool() {
     BuiltinTool t{"LS", "LS: list the entries of a directory (ls).",
-                  PathSchema("path", "Directory to list (default: the working directory)", false),
+                  ObjectSchema({{"path", "string", "Directory to list (default: the working directory)"},
+                                {"ignore", "array"}},
+                               {}),
                   ToolKind::kRead, "path", nullptr};
-    t.input_schema["properties"]["ignore"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunLs(t, in, ctx); };
+    t.input_schema["properties"]["ignore"].emplace("items", TypeSchema("string"));
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunLs(self, in, ctx); };
     return t;
 }
 

@@ -122,28 +122,25 @@ ToolOutput RunGrep(const BuiltinTool& self, const Json& input, const ToolContext
 
 BuiltinTool MakeGlobTool() {
     BuiltinTool t{"Glob", "Glob: find paths matching a glob pattern such as **/*.cpp.",
-                  {{"type", "object"},
-                   {"properties", {{"pattern", {{"type", "string"}, {"description", "Glob pattern"}}},
-                                   {"path", {{"type", "string"}, {"description", "Directory to search"}}}}},
-                   {"required", {"pattern"}}},
+                  ObjectSchema({{"pattern", "string", "Glob pattern"}, {"path", "string", "Directory to search"}},
+                               {"pattern"}),
                   ToolKind::kRead, "path", nullptr};
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunGlob(t, in, ctx); };
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunGlob(self, in, ctx); };
     return t;
 }
 
 BuiltinTool MakeGrepTool() {
     BuiltinTool t{"Grep", "Grep: search contents with a regular expression.",
-                  {{"type", "object"},
-                   {"properties",
-                    {{"pattern", {{"type", "string"}, {"description", "Regular expression"}}},
-                     {"path", {{"type", "string"}, {"description", "File or directory to search"}}},
-                     {"glob", {{"type", "string"}, {"description", "Only paths matching this glob"}}},
-                     {"output_mode", {{"type", "string"},
-                                      {"enum", {"files_with_matches", "content", "count"}}}},
-                     {"-i", {{"type", "boolean"}, {"description", "Case insensitive"}}}}},
-                   {"required", {"pattern"}}},
+                  ObjectSchema({{"pattern", "string", "Regular expression"},
+                                {"path", "string", "File or directory to search"},
+                                {"glob", "string", "Only paths matching this glob"},
+                                {"output_mode", "string"},
+                                {"-i", "boolean", "Case insensitive"}},
+                               {"pattern"}),
                   ToolKind::kRead, "path", nullptr};
-    t.run = [t](const Json& in, const ToolContext& ctx) { return RunGrep(t, in, ctx); };
+    t.input_schema["properties"]["output_mode"].emplace(
+        "enum", Json::array({"files_with_matches", "content", "count"}));
+    t.run = [self = PathOnly(t)](const Json& in, const ToolContext& ctx) { return RunGrep(self, in, ctx); };
     return t;
 }
 

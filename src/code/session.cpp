@@ -128,13 +128,19 @@ std::vector<BuiltinTool> Session::AllTools() const {
     return all;
 }
 
+void Session::ForEachTool(const std::function<void(const BuiltinTool&)>& f) const {
+    for (const BuiltinTool& tool : tools_) f(tool);
+    if (config_.mcp)
+        for (const BuiltinTool& tool : config_.mcp->Tools()) f(tool);
+}
+
 Json Session::McpStatusBody() const {
     return config_.mcp ? config_.mcp->StatusBody() : Json{{"mcpServers", Json::array()}};
 }
 
 std::vector<std::string> Session::ToolNames() const {
     std::vector<std::string> names;
-    for (const auto& t : AllTools()) names.push_back(t.name);
+    ForEachTool([&names](const BuiltinTool& t) { names.push_back(t.name); });
     if (!JsonSchema().is_null()) names.push_back("StructuredOutput");
     return names;
 }

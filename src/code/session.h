@@ -115,6 +115,8 @@ private:
     std::vector<llm::ToolDef> ToolDefs() const;
     // The built-in and extra tools plus the tools of the MCP servers connected right now.
     std::vector<BuiltinTool> AllTools() const;
+    // Calls f on each tool of AllTools(), in its order, without copying the session's own tools.
+    void ForEachTool(const std::function<void(const BuiltinTool&)>& f) const;
     Json JsonSchema() const;
     // StructuredOutput: validates input against the schema (structured_output.cpp).
     ToolOutput RunStructuredOutput(const Json& input, TurnSummary* summary, ToolRun* run) const;

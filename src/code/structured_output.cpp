@@ -58,12 +58,12 @@ std::vector<llm::ToolDef> Session::ToolDefs() const {
         for (const auto& name : agents_)
             if (name != "general-purpose") types.push_back(name);
     }
-    for (const auto& t : AllTools()) {
+    ForEachTool([&defs, &types](const BuiltinTool& t) {
         llm::ToolDef def{t.name, t.description, t.input_schema};
         if (t.name == "Task" && def.input_schema.contains("properties"))
             def.input_schema["properties"]["subagent_type"]["enum"] = types;
         defs.push_back(std::move(def));
-    }
+    });
     const Json schema = JsonSchema();
     if (!schema.is_null()) defs.push_back({"StructuredOutput", kStructuredOutputDescription, schema});
     return defs;

@@ -120,12 +120,10 @@ BuiltinTool MakeTaskTool() {
                   "Task: delegate a self-contained task to a subagent that works on its own with its own "
                   "tools and returns a report. Give a short description, the full prompt, and the "
                   "subagent_type.",
-                  {{"type", "object"},
-                   {"properties",
-                    {{"description", {{"type", "string"}, {"description", "A short (3-5 word) description of the task"}}},
-                     {"prompt", {{"type", "string"}, {"description", "The task for the subagent to perform"}}},
-                     {"subagent_type", {{"type", "string"}, {"description", "The type of specialized agent to use"}}}}},
-                   {"required", {"description", "prompt", "subagent_type"}}},
+                  ObjectSchema({{"description", "string", "A short (3-5 word) description of the task"},
+                                {"prompt", "string", "The task for the subagent to perform"},
+                                {"subagent_type", "string", "The type of specialized agent to use"}},
+                               {"description", "prompt", "subagent_type"}),
                   ToolKind::kRead, "", nullptr};
     t.run = [](const Json&, const ToolContext&) { return ToolError("Task: runs only inside a session"); };
     return t;

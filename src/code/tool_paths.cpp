@@ -65,6 +65,14 @@ std::string ResolveToolPath(const BuiltinTool& tool, const Json& input, const To
     return optional_path ? ctx.workdir : direct;
 }
 
+BuiltinTool PathOnly(const BuiltinTool& tool) {
+    BuiltinTool slim;
+    slim.name = tool.name;
+    slim.kind = tool.kind;
+    slim.path_key = tool.path_key;
+    return slim;
+}
+
 bool WithinRoots(const std::string& path, const std::vector<std::string>& roots) {
     std::error_code ec;
     const fs::path target = fs::weakly_canonical(path, ec);
@@ -121,8 +129,13 @@ bool GlobMatch(const std::string& glob, const std::string& path) {
 }
 
 std::vector<BuiltinTool> MakeBuiltinTools() {
-    return {MakeBashTool(), MakeGlobTool(), MakeGrepTool(), MakeLsTool(), MakeReadTool(),
-            MakeEditTool(), MakeMultiEditTool(), MakeWriteTool(), MakeTodoWriteTool()};
+    // Moved in one by one: an initializer list would copy every tool (schema and closure).
+    std::vector<BuiltinTool> tools;
+    tools.reserve(9);
+    for (BuiltinTool (*make)() : {MakeBashTool, MakeGlobTool, MakeGrepTool, MakeLsTool, MakeReadTool,
+                                  MakeEditTool, MakeMultiEditTool, MakeWriteTool, MakeTodoWriteTool})
+        tools.push_back(make());
+    return tools;
 }
 
 }  // namespace oc::code

@@ -13,6 +13,12 @@ namespace oc::llm {
 // Lower-cased runs of ASCII letters and digits; every other byte separates tokens.
 std::vector<std::string> Bm25Tokenize(std::string_view text);
 
+// The scores Bm25Index would give `documents` for `query` (same k1, b, bit for bit), computed in
+// one pass that counts only the query's tokens: for a one-off ranking (the offline model routing
+// a prompt to a tool) it builds no per-document term maps.
+std::vector<double> Bm25Scores(const std::vector<std::string>& documents, std::string_view query,
+                               double k1 = 1.2, double b = 0.75);
+
 class Bm25Index {
 public:
     explicit Bm25Index(double k1 = 1.2, double b = 0.75) : k1_(k1), b_(b) {}

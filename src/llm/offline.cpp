@@ -26,10 +26,13 @@ void CollectSchemaText(const Json& schema, std::string* out) {
     if (!schema.is_object()) return;
     for (auto it = schema.begin(); it != schema.end(); ++it) {
         if (it.key() == "description" && it.value().is_string()) {
-            *out += ' ' + it.value().get<std::string>();
+            *out += ' ';
+            *out += it.value().get_ref<const std::string&>();
         } else if (it.key() == "properties" && it.value().is_object()) {
-            for (auto prop = it.value().begin(); prop != it.value().end(); ++prop)
-                *out += ' ' + prop.key();
+            for (auto prop = it.value().begin(); prop != it.value().end(); ++prop) {
+                *out += ' ';
+                *out += prop.key();
+            }
         }
         CollectSchemaText(it.value(), out);
     }
@@ -105,9 +108,10 @@ std::string LastUserText(const std::vector<Message>& messages) {
 const ToolDef* PickTool(const ChatRequest& request, const std::string& question) {
     const std::vector<const ToolDef*> offered = OfferedTools(request);
     if (offered.empty()) return nullptr;
-    Bm25Index index;
-    for (const ToolDef* tool : offered) index.Add(ToolDocument(*tool));
-    const std::vector<double> scores = index.Score(question);
+    std::vector<std::string> documents;
+    documents.reserve(offered.size());
+    for (const ToolDef* tool : offered) documents.push_back(ToolDocument(*tool));
+    const std::vector<double> scores = Bm25Scores(documents, question);
     size_t best = 0;
     for (size_t i = 1; i < scores.size(); ++i) {
         if (scores[i] > scores[best]) best = i;

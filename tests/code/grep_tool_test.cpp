@@ -1,9 +1,12 @@
-// The Grep tool's regular expressions (RE2 syntax, linear-time matching) and its output modes.
+// The Grep tool's regular expressions (RE2 syntax, linear-time matching) and its output modes;
+// the built-in tools' input schemas.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "code/builtin_tool.h"
 #include "code_child.h"
@@ -69,6 +72,34 @@ TEST_F(GrepToolTest, InvalidPatternIsAToolErrorNamingIt) {
     ToolOutput out = Grep({{"pattern", "(unclosed"}});
     EXPECT_TRUE(out.is_error);
     EXPECT_NE(out.text.find("invalid regular expression '(unclosed'"), std::string::npos) << out.text;
+}
+
+
+// The built-in tools' input schemas, byte for byte (key order included): what every model
+// request carries, so building them differently must not change them.
+TEST(BuiltinToolSchemas, AreUnchanged) {
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"Read", R"j({"type":"object","properties":{"file_path":{"type":"string","description":"The path of the file to read"},"offset":{"type":"integer","description":"First line (1-based)"},"limit":{"type":"integer","description":"Number of lines"}},"required":["file_path"]})j"},
+        {"Write", R"j({"type":"object","properties":{"file_path":{"type":"string","description":"The path of the file to write"},"content":{"type":"string","description":"New content"}},"required":["file_path","content"]})j"},
+        {"Edit", R"j({"type":"object","properties":{"file_path":{"type":"string","description":"The path of the file to modify"},"old_string":{"type":"string","description":"Text to replace"},"new_string":{"type":"string","description":"Replacement text"},"replace_all":{"type":"boolean","description":"Replace every occurrence"}},"required":["file_path","old_string","new_string"]})j"},
+        {"LS", R"j({"type":"object","properties":{"path":{"type":"string","description":"Directory to list (default: the working directory)"},"ignore":{"type":"array","items":{"type":"string"}}}})j"},
+        {"MultiEdit", R"j({"type":"object","properties":{"file_path":{"type":"string","description":"The path of the file to modify"},"edits":{"type":"array","items":{"type":"object","properties":{"old_string":{"type":"string"},"new_string":{"type":"string"},"replace_all":{"type":"boolean"}}}}},"required":["file_path","edits"]})j"},
+        {"TodoWrite", R"j({"type":"object","properties":{"todos":{"type":"array","items":{"type":"object","properties":{"content":{"type":"string"},"status":{"type":"string","enum":["pending","in_progress","completed"]},"activeForm":{"type":"string"}}}}},"required":["todos"]})j"},
+        {"Glob", R"j({"type":"object","properties":{"pattern":{"type":"string","description":"Glob pattern"},"path":{"type":"string","description":"Directory to search"}},"required":["pattern"]})j"},
+        {"Grep", R"j({"type":"object","properties":{"pattern":{"type":"string","description":"Regular expression"},"path":{"type":"string","description":"File or directory to search"},"glob":{"type":"string","description":"Only paths matching this glob"},"output_mode":{"type":"string","enum":["files_with_matches","content","count"]},"-i":{"type":"boolean","description":"Case insensitive"}},"required":["pattern"]})j"},
+        {"Bash", R"j({"type":"object","properties":{"command":{"type":"string","description":"The command to run"},"timeout":{"type":"integer","description":"Timeout in ms (max 600000)"},"description":{"type":"string","description":"What the command does"}},"required":["command"]})j"},
+        {"Task", R"j({"type":"object","properties":{"description":{"type":"string","description":"A short (3-5 word) description of the task"},"prompt":{"type":"string","description":"The task for the subagent to perform"},"subagent_type":{"type":"string","description":"The type of specialized agent to use"}},"required":["description","prompt","subagent_type"]})j"},
+    };
+    std::vector<BuiltinTool> tools = MakeBuiltinTools();
+    tools.push_back(MakeTaskTool());
+    ASSERT_EQ(tools.size(), expected.size());
+    for (const auto& [name, schema] : expected) {
+        const BuiltinTool* tool = nullptr;
+        for (const BuiltinTool& t : tools)
+            if (t.name == name) tool = &t;
+        ASSERT_NE(tool, nullptr) << name;
+        EXPECT_EQ(DumpJson(tool->input_schema), schema) << name;
+    }
 }
 
 }  // namespace
