@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace oc::codetest {
 namespace fs = std::filesystem;
@@ -189,6 +190,33 @@ std::map<std::string, std::string> TestEnv(const ScratchDir& conversations) {
     conversations.WriteFile("cortex.toml", "[models.local]\nprovider = \"offline\"\n");
     return {{"CORTEX_CODE_CONVERSATIONS_DIR", conversations.path()},
             {"CORTEX_CONFIG", conversations.path() + "/cortex.toml"}};
+}
+
+std::vector<Json> Frames(const std::string& ndjson) {
+    std::vector<Json> frames;
+    std::istringstream in(ndjson);
+    std::string line;
+    while (std::getline(in, line)) {
+        Json f = Json::parse(line, nullptr, false);
+        if (!f.is_discarded()) frames.push_back(std::move(f));
+    }
+    return frames;
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+std::string ReadText(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
 }
 
 }  // namespace oc::codetest

@@ -65,6 +65,12 @@ RunOutput RunCortexOnce(const std::vector<std::string>& args, const std::string&
                         const std::string& stdin_text = "",
                         const std::map<std::string, std::string>& env = {});
 
+// The JSON frames of NDJSON output (lines that are not JSON are skipped).
+std::vector<Json> Frames(const std::string& ndjson);
+// The non-empty lines of a file; its whole text.
+std::vector<std::string> Lines(const std::string& path);
+std::string ReadText(const std::string& path);
+
 // Common environment: transcripts and a cortex.toml (one offline model "local") in a private dir.
 std::map<std::string, std::string> TestEnv(const ScratchDir& conversations);
 

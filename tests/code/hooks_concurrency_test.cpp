@@ -17,26 +17,6 @@
 namespace oc::codetest {
 namespace {
 
-std::vector<Json> Frames(const std::string& out) {
-    std::vector<Json> frames;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        Json f = Json::parse(line, nullptr, false);
-        if (!f.is_discarded()) frames.push_back(std::move(f));
-    }
-    return frames;
-}
-
-std::vector<std::string> Lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) out.push_back(line);
-    return out;
-}
-
 // True when a live process has exactly this command line (words separated by spaces).
 bool Running(const std::string& command_line) {
     std::string want = command_line;

@@ -14,24 +14,6 @@
 namespace oc::codetest {
 namespace {
 
-std::vector<Json> Frames(const std::string& out) {
-    std::vector<Json> frames;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        Json f = Json::parse(line, nullptr, false);
-        if (!f.is_discarded()) frames.push_back(std::move(f));
-    }
-    return frames;
-}
-
-std::string ReadText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    return all.str();
-}
-
 // The lines of text, sorted, each ending in a newline.
 std::string SortedLines(const std::string& text) {
     std::vector<std::string> lines;

@@ -14,15 +14,6 @@
 namespace oc::codetest {
 namespace {
 
-std::vector<std::string> Lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) out.push_back(line);
-    return out;
-}
-
 // Polls until pid is gone (the transport reaps its child); false after 10 s.
 bool Gone(const std::string& pid) {
     for (int i = 0; i < 200; ++i) {

@@ -79,17 +79,6 @@ private:
     pid_t pid_ = -1;
 };
 
-std::vector<Json> Frames(const std::string& out) {
-    std::vector<Json> frames;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        Json f = Json::parse(line, nullptr, false);
-        if (!f.is_discarded()) frames.push_back(std::move(f));
-    }
-    return frames;
-}
-
 struct ToolCall {
     std::string name;
     Json input;

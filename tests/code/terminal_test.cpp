@@ -96,13 +96,6 @@ private:
     size_t mark_ = 0;
 };
 
-std::string ReadText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    return all.str();
-}
-
 class TerminalTest : public ::testing::Test {
 protected:
     void SetUp() override {
