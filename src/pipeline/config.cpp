@@ -364,6 +364,17 @@ Result<ResourceConfig> ParseResource(const Ctx& ctx, const Json& raw, const Json
         return Bad(ctx, "`" + at + ".write_disposition` must be append, replace or merge, got " +
                             res.write_disposition);
     }
+    if (res.write_disposition == "merge") {
+        const std::string& st = res.merge_strategy;
+        if (st != "delete-insert" && st != "upsert" && st != "insert-only" && st != "scd2") {
+            return Bad(ctx, "`" + at + ".write_disposition.strategy` must be delete-insert, "
+                                       "upsert, insert-only or scd2, got " + st);
+        }
+        if ((st == "upsert" || st == "insert-only") && res.primary_key.empty()) {
+            return Bad(ctx, "resource `" + res.name + "`: merge strategy `" + st +
+                                "` needs a `primary_key`");
+        }
+    }
     if (auto n = obj.value("max_table_nesting", Json()); n.is_number_integer())
         res.max_table_nesting = n;
     if (auto s = obj.value("selected", Json()); s.is_boolean()) res.selected = s;

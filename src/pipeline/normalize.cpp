@@ -1,7 +1,10 @@
 #include "pipeline/normalize.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 
 #include "pipeline/digest.h"
 #include "pipeline/raw_records_impl.h"
@@ -60,6 +63,7 @@ struct JsonView {
         for (const auto& e : *j) f(JsonView{&e});
     }
     void ToCell(Cell& c) const { c = CellFromJson(*j); }
+    Json ToJson() const { return *j; }
     bool StringField(const char* key, std::string* out) const {
         if (!j->is_object()) return false;
         auto it = j->find(key);
@@ -112,6 +116,7 @@ struct RawView {
                 c = CellFromJson(RawElementToJson(e));
         }
     }
+    Json ToJson() const { return RawElementToJson(e); }
     bool StringField(const char* key, std::string* out) const {
         if (!is_object()) return false;
         std::string_view s;
@@ -258,11 +263,76 @@ bool IsIsoTimestamp(const std::string& s) {
     return Digits(s, p, 2) && p + 2 == s.size();
 }
 
+namespace {
+
+// How root rows get their _dlt_id (reference §7.6).
+enum class RootId { kRandom, kKeyHash, kRowHash };
+
+// value with object keys sorted at every level (what json.dumps(sort_keys=True) hashes).
+nlohmann::json SortedJson(const Json& value) {
+    if (value.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = SortedJson(*it);
+        return out;
+    }
+    if (value.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : value) out.push_back(SortedJson(e));
+        return out;
+    }
+    return nlohmann::json::parse(DumpJson(value));
+}
+
+std::string HashId(const nlohmann::json& sorted) {
+    return ShakeBase64(sorted.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 10);
+}
+
+}  // namespace
+
+std::string LoadIdTimestamp(const std::string& load_id) {
+    double seconds = 0;
+    std::from_chars(load_id.data(), load_id.data() + load_id.size(), seconds);
+    const int64_t micros = std::llround(seconds * 1e6);
+    std::time_t secs = static_cast<std::time_t>(micros / 1000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(micros % 1000000));
+    return buf;
+}
+
 struct Normalizer::Ctx {
     const ResourceConfig* res;
     std::string root;
     bool root_key;
+    RootId root_id = RootId::kRandom;
+    std::vector<std::string> primary_key;  // normalized
+    std::string valid_from;                // scd2: _dlt_valid_from of new root versions
 };
+
+template <class V>
+std::string Normalizer::RootHashId(const Ctx& ctx, V record) {
+    if (ctx.root_id == RootId::kRowHash) {
+        // The whole record without _dlt* keys.
+        nlohmann::json sorted = nlohmann::json::object();
+        record.ForEachField([&](std::string_view key, V v) {
+            if (key.rfind("_dlt", 0) != 0) sorted[std::string(key)] = SortedJson(v.ToJson());
+        });
+        return HashId(sorted);
+    }
+    // The primary-key sub-dict, by normalized column name.
+    nlohmann::json sorted = nlohmann::json::object();
+    for (const auto& k : ctx.primary_key) sorted[k] = nullptr;
+    record.ForEachField([&](std::string_view key, V v) {
+        const std::string& norm = NormalizedKey(key);
+        for (const auto& k : ctx.primary_key) {
+            if (k == norm) sorted[k] = SortedJson(v.ToJson());
+        }
+    });
+    return HashId(sorted);
+}
 
 Table& Normalizer::GetTable(const std::string& name, const std::string& parent,
                             const std::string& root) {
@@ -381,9 +451,22 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     const bool is_root = parent.empty();
     std::string id;
     if (is_root) {
-        if (wrap != nullptr || !record.StringField("_dlt_id", &id)) id = RandomId();
+        // A record's own _dlt_id is kept; merge strategies hash the key or the record.
+        if (wrap != nullptr || !record.StringField("_dlt_id", &id)) {
+            id = wrap == nullptr && ctx.root_id != RootId::kRandom ? RootHashId(ctx, record)
+                                                                    : RandomId();
+        }
         AddCell(tables_[tindex], row, "_dlt_load_id", Cell{DataType::kText, load_id_});
         AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
+        if (!ctx.valid_from.empty()) {
+            AddCell(tables_[tindex], row, "_dlt_valid_from",
+                    Cell{DataType::kTimestamp, ctx.valid_from});
+            Table& t = tables_[tindex];
+            if (t.column_index.find("_dlt_valid_to") == t.column_index.end()) {
+                t.column_index["_dlt_valid_to"] = t.columns.size();
+                t.columns.push_back({"_dlt_valid_to", DataType::kTimestamp, true});
+            }
+        }
     } else {
         id_input_.assign(parent_id).append("_").append(table_name).append("_");
         id_input_ += std::to_string(list_idx);
@@ -421,9 +504,22 @@ template <class V>
 void Normalizer::AddRecords(const ResourceConfig& resource, const std::vector<V>& records) {
     Ctx ctx{&resource,
             NormalizePath(resource.table_name.empty() ? resource.name : resource.table_name),
-            resource.write_disposition == "merge" && resource.merge_strategy != "scd2"};
+            resource.write_disposition == "merge" && resource.merge_strategy != "scd2",
+            RootId::kRandom,
+            {},
+            {}};
+    if (resource.write_disposition == "merge") {
+        if (resource.merge_strategy == "scd2") {
+            ctx.root_id = RootId::kRowHash;
+            ctx.valid_from = LoadIdTimestamp(load_id_);
+        }
+        if (resource.merge_strategy == "upsert" || resource.merge_strategy == "insert-only")
+            ctx.root_id = RootId::kKeyHash;
+    }
+    for (const auto& pk : resource.primary_key) ctx.primary_key.push_back(NormalizePath(pk));
     Table& root = GetTable(ctx.root, "", ctx.root);
     root.write_disposition = resource.write_disposition;
+    root.merge_strategy = resource.write_disposition == "merge" ? resource.merge_strategy : "";
     root.primary_key.clear();
     for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk));
     for (const V& record : records) {

@@ -39,6 +39,7 @@ struct Table {
     std::string parent;  // parent table; "" for a root table
     std::string root;    // root table of the chain
     std::string write_disposition = "append";
+    std::string merge_strategy;            // with merge: delete-insert | upsert | insert-only
     std::vector<std::string> primary_key;  // normalized, root tables only
     std::vector<Column> columns;
     std::unordered_map<std::string, size_t> column_index;
@@ -50,6 +51,11 @@ struct Table {
     std::vector<std::string> quoted_names;  // JSON-quoted column names (AppendRow's cache)
     std::vector<size_t> column_hint;        // column of the k-th cell of the last row (AddCell)
 };
+
+// The load package creation time a load id encodes (unix seconds), as an ISO UTC timestamp with
+// microseconds: the scd2 boundary (`_dlt_valid_from` of new versions, `_dlt_valid_to` of retired
+// ones).
+std::string LoadIdTimestamp(const std::string& load_id);
 
 class Normalizer {
 public:
@@ -79,6 +85,9 @@ private:
     void NormalizeRow(const Ctx& ctx, const std::string& table_name, const std::string& parent,
                       V record, const char* wrap, int level, const std::string& parent_id,
                       int64_t list_idx, const std::string& root_id);
+    // A root row's _dlt_id from its primary key or its whole content (merge strategies).
+    template <class V>
+    std::string RootHashId(const Ctx& ctx, V record);
     template <class V>
     void AddRecords(const ResourceConfig& resource, const std::vector<V>& records);
 

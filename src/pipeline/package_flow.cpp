@@ -21,6 +21,7 @@ Table SchemaOnly(const Table& t) {
     s.parent = t.parent;
     s.root = t.root;
     s.write_disposition = t.write_disposition;
+    s.merge_strategy = t.merge_strategy;
     s.primary_key = t.primary_key;
     s.columns = t.columns;
     s.column_index = t.column_index;

@@ -197,6 +197,7 @@ Json TableToJson(const PackageTable& t) {
                 {"parent", t.table.parent},
                 {"root", t.table.root},
                 {"write_disposition", t.table.write_disposition},
+                {"merge_strategy", t.table.merge_strategy},
                 {"primary_key", t.table.primary_key},
                 {"columns", cols},
                 {"rows", t.rows},
@@ -209,6 +210,7 @@ PackageTable TableFromJson(const Json& j) {
     t.table.parent = j.value("parent", std::string());
     t.table.root = j.value("root", std::string());
     t.table.write_disposition = j.value("write_disposition", std::string("append"));
+    t.table.merge_strategy = j.value("merge_strategy", std::string());
     t.table.primary_key = j.value("primary_key", std::vector<std::string>());
     for (const auto& c : j.value("columns", Json::array())) {
         t.table.column_index[c.value("name", std::string())] = t.table.columns.size();

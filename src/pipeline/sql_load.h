@@ -28,7 +28,8 @@ struct SqlLoadOps {
 std::string QualifiedName(const std::string& schema, const std::string& table);
 
 // After the dataset tables exist: empties replace-disposition root tables (and their nested
-// tables), merges merge-disposition roots with a primary key through `<dataset>_staging`, and
+// tables), merges merge-disposition roots with a primary key (or strategy scd2) through
+// `<dataset>_staging` by their merge strategy (delete-insert, upsert, insert-only, scd2), and
 // appends every other job. On a job failure *failed_job names it.
 Status WritePackageTables(const SqlLoadOps& ops, const std::string& dataset,
                           const NormalizedPackage& package, std::string* failed_job);

@@ -175,14 +175,14 @@ TEST_F(PipelineCli, UnreachableHostNamesTheUrlAndLoadsNothing) {
         probe.Stop();
     }
     const std::string dead = "http://127.0.0.1:" + std::to_string(port) + "/gone";
-    // The first resource succeeds; the second cannot connect: the run loads nothing.
+    // The first resource can succeed; the second cannot connect: the run loads nothing. The
+    // resources are fetched concurrently, so the failure may stop the run before `parents` asked.
     Write("p.yaml", Head(api_.base) +
                         "runtime:\n  request_max_attempts: 2\n  request_backoff_factor: 0.01\n"
                         "resources:\n  - parents\n  - name: gone\n    endpoint:\n      path: " +
                         dead + "\n");
     auto r = RunCortexIn(dir_, {"pipeline", "run", "p.yaml"});
     ExpectOneLineError(r, "resource `gone`: GET " + dead + " failed: ");
-    EXPECT_GE(api_.requests.load(), 1);
     EXPECT_EQ(DataTables(), std::vector<std::string>{});
     // Nothing of the failed run is left to be loaded later: a fixed run loads parents once.
     Write("p.yaml", Head(api_.base) + "resources:\n  - parents\n");

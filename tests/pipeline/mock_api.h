@@ -107,6 +107,11 @@ public:
                 rows.push_back(Json{{"id", i % 2}, {"v", i}, {"parts", Json::array({i, i})}});
             return JsonResponse(rows);
         });
+        router_.Add("GET", "/records", [this](net::HttpRequest&) {
+            ++requests;
+            std::lock_guard<std::mutex> lock(mu_);
+            return JsonResponse(records);
+        });
         router_.Add("GET", "/evolve", [this](net::HttpRequest&) {
             int n = ++requests;
             if (n == 1) return JsonResponse(Json::array({Json{{"id", 1}, {"val", 5}}}));
@@ -170,8 +175,15 @@ public:
         events.push_back(Json{{"id", id}, {"updated_at", at}});
     }
 
+    // What /records serves (a plain list).
+    void SetRecords(Json rows) {
+        std::lock_guard<std::mutex> lock(mu_);
+        records = std::move(rows);
+    }
+
     std::string base;
     std::atomic<int> requests{0};
+    Json records = Json::array();
     std::vector<Json> events;
     std::string last_since;
 
