@@ -11,6 +11,7 @@
 #include "pipeline/naming.h"
 #include "pipeline/package_io.h"
 #include "pipeline/request_template.h"
+#include "pipeline/shake128.h"
 
 namespace oc::pipeline {
 namespace {
@@ -399,7 +400,7 @@ template <class V>
 void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
                               const std::string& parent, V record, const char* wrap, int level,
                               const std::string& parent_id, int64_t list_idx,
-                              const std::string& root_id) {
+                              const std::string& root_id, const std::string* own_id) {
     struct Pending {
         std::string prefix;
         V obj;
@@ -467,10 +468,14 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
                 t.columns.push_back({"_dlt_valid_to", DataType::kTimestamp, true});
             }
         }
+    } else if (own_id != nullptr) {
+        id = *own_id;
     } else {
         id_input_.assign(parent_id).append("_").append(table_name).append("_");
         id_input_ += std::to_string(list_idx);
         id = ShakeBase64(id_input_, 10);
+    }
+    if (!is_root) {
         if (ctx.root_key)
             AddCell(tables_[tindex], row, "_dlt_root_id", Cell{DataType::kText, root_id});
         AddCell(tables_[tindex], row, "_dlt_parent_id", Cell{DataType::kText, parent_id});
@@ -489,14 +494,47 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     for (const auto& l : lists) {
         std::string child = table_name + "__" + l.name;
         GetTable(child, table_name, ctx.root);
+        // Items go in fours so their ids hash side by side (Shake128x4), in list order.
         int64_t i = 0;
-        l.list.ForEachItem([&](V elem) {
-            if (elem.is_array()) {
-                NormalizeRow(ctx, child, table_name, elem, "list", l.level + 1, id, i++, root);
-            } else {
-                NormalizeRow(ctx, child, table_name, elem, nullptr, l.level, id, i++, root);
+        V batch[4];
+        size_t n = 0;
+        std::string ids[4];
+        auto emit = [&]() {
+            ChildIds(id, child, i, n, ids);
+            for (size_t k = 0; k < n; ++k, ++i) {
+                if (batch[k].is_array()) {
+                    NormalizeRow(ctx, child, table_name, batch[k], "list", l.level + 1, id, i,
+                                 root, &ids[k]);
+                } else {
+                    NormalizeRow(ctx, child, table_name, batch[k], nullptr, l.level, id, i, root,
+                                 &ids[k]);
+                }
             }
+            n = 0;
+        };
+        l.list.ForEachItem([&](V elem) {
+            batch[n++] = elem;
+            if (n == 4) emit();
         });
+        if (n > 0) emit();
+    }
+}
+
+void Normalizer::ChildIds(const std::string& parent_id, const std::string& table, int64_t first,
+                          size_t n, std::string ids[4]) {
+    std::string input[4];
+    std::string_view views[4];
+    unsigned char bytes[4][10];
+    unsigned char* outs[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
+    for (size_t k = 0; k < 4; ++k) {
+        // Unused lanes hash a copy of the first input.
+        input[k].assign(parent_id).append("_").append(table).append("_");
+        input[k] += std::to_string(first + static_cast<int64_t>(k < n ? k : 0));
+        views[k] = input[k];
+    }
+    Shake128x4(views, outs, 10);
+    for (size_t k = 0; k < n; ++k) {
+        ids[k] = Base64(std::string_view(reinterpret_cast<const char*>(bytes[k]), 10), false);
     }
 }
 

@@ -84,7 +84,11 @@ private:
     template <class V>
     void NormalizeRow(const Ctx& ctx, const std::string& table_name, const std::string& parent,
                       V record, const char* wrap, int level, const std::string& parent_id,
-                      int64_t list_idx, const std::string& root_id);
+                      int64_t list_idx, const std::string& root_id,
+                      const std::string* own_id = nullptr);
+    // The _dlt_ids of n (<= 4) child rows at list_idx first.. of the list `table` of parent_id.
+    static void ChildIds(const std::string& parent_id, const std::string& table, int64_t first,
+                         size_t n, std::string ids[4]);
     // A root row's _dlt_id from its primary key or its whole content (merge strategies).
     template <class V>
     std::string RootHashId(const Ctx& ctx, V record);

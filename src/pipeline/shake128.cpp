@@ -57,7 +57,102 @@ void XorBytes(uint64_t a[25], const unsigned char* p, size_t n) {
     for (size_t i = 0; i < n; ++i) a[i / 8] ^= static_cast<uint64_t>(p[i]) << (8 * (i % 8));
 }
 
+// Four states interleaved lane by lane: a[i][k] is lane i of state k. The vector helpers are
+// always inlined into the functions below that are compiled for the CPU's vector extension, so
+// no vector crosses a call (what -Wpsabi warns about, at the end of the file).
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef uint64_t V4 __attribute__((vector_size(32)));
+
+template <int S>
+__attribute__((always_inline)) inline V4 Rotl4(const V4& x) {
+    return (x << S) | (x >> (64 - S));
+}
+
+// The rounds of KeccakF1600 with every lane a vector of four; kRho/kPi as compile-time indices
+// so the 25 lanes stay in registers.
+template <int I>
+__attribute__((always_inline)) inline void RhoPi4(V4 a[25], V4& carry) {
+    if constexpr (I < 24) {
+        const V4 next = a[kPi[I]];
+        a[kPi[I]] = Rotl4<kRho[I]>(carry);
+        carry = next;
+        RhoPi4<I + 1>(a, carry);
+    }
+}
+
+__attribute__((always_inline)) inline void KeccakRoundsX4(V4 a[25]) {
+    for (uint64_t rc : kRoundConstants) {
+        V4 c[5];
+#pragma GCC unroll 5
+        for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+#pragma GCC unroll 5
+        for (int x = 0; x < 5; ++x) {
+            const V4 d = c[(x + 4) % 5] ^ Rotl4<1>(c[(x + 1) % 5]);
+#pragma GCC unroll 5
+            for (int y = 0; y < 25; y += 5) a[y + x] ^= d;
+        }
+        V4 carry = a[1];
+        RhoPi4<0>(a, carry);
+#pragma GCC unroll 5
+        for (int y = 0; y < 25; y += 5) {
+#pragma GCC unroll 5
+            for (int x = 0; x < 5; ++x) c[x] = a[y + x];
+#pragma GCC unroll 5
+            for (int x = 0; x < 5; ++x) a[y + x] = c[x] ^ (~c[(x + 1) % 5] & c[(x + 2) % 5]);
+        }
+        a[0] ^= rc;
+    }
+}
+
+void KeccakF1600x4Generic(V4 a[25]) { KeccakRoundsX4(a); }
+
+#if defined(__x86_64__)
+// AVX-512VL rotates a lane in one instruction (vprolq) and folds the xors (vpternlogq).
+__attribute__((target("avx2,avx512f,avx512vl"))) void KeccakF1600x4Avx512(V4 a[25]) {
+    KeccakRoundsX4(a);
+}
+__attribute__((target("avx2"))) void KeccakF1600x4Avx2(V4 a[25]) { KeccakRoundsX4(a); }
+
+void KeccakF1600x4(V4 a[25]) {
+    static const bool avx512 =
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx512) {
+        KeccakF1600x4Avx512(a);
+    } else if (avx2) {
+        KeccakF1600x4Avx2(a);
+    } else {
+        KeccakF1600x4Generic(a);
+    }
+}
+#else
+void KeccakF1600x4(V4 a[25]) { KeccakF1600x4Generic(a); }
+#endif
+
 }  // namespace
+
+void Shake128x4(const std::string_view data[4], unsigned char* const out[4], size_t n) {
+    for (int k = 0; k < 4; ++k) {
+        if (data[k].size() >= kRate || n > kRate) {
+            for (int j = 0; j < 4; ++j) Shake128(data[j], out[j], n);
+            return;
+        }
+    }
+    uint64_t s[4][25] = {};
+    for (int k = 0; k < 4; ++k) {
+        const size_t len = data[k].size();
+        XorBytes(s[k], reinterpret_cast<const unsigned char*>(data[k].data()), len);
+        s[k][len / 8] ^= 0x1FULL << (8 * (len % 8));
+        s[k][(kRate - 1) / 8] ^= 0x80ULL << (8 * ((kRate - 1) % 8));
+    }
+    alignas(32) V4 a[25];
+    for (int i = 0; i < 25; ++i) a[i] = V4{s[0][i], s[1][i], s[2][i], s[3][i]};
+    KeccakF1600x4(a);
+    for (int k = 0; k < 4; ++k) {
+        for (size_t i = 0; i < n; ++i)
+            out[k][i] = static_cast<unsigned char>(a[i / 8][k] >> (8 * (i % 8)));
+    }
+}
 
 void Shake128(std::string_view data, unsigned char* out, size_t n) {
     uint64_t a[25] = {};

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include "pipeline/normalize.h"
 #include "pipeline/package_io.h"
 #include "pipeline/raw_records.h"
+#include "pipeline/shake128.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -24,6 +27,32 @@ TEST(Shake128, KnownVectors) {
     EXPECT_EQ(ShakeBase64(std::string(167, 'x'), 10), "3a/oL2GAREbaBw");
     EXPECT_EQ(ShakeBase64(std::string(168, 'y'), 10), "GDZwSnyGkWCn2w");
     EXPECT_EQ(ShakeBase64(std::string(400, 'z'), 10), "sM8JARuHtO9FQg");
+}
+
+TEST(Shake128, FourAtOnceMatchesOneByOne) {
+    // Short inputs run in vector lanes; a 168-byte one sends all four through Shake128.
+    const std::vector<std::vector<std::string>> groups = {
+        {"", "a", "abc_def__lines_0", std::string(167, 'x')},
+        {"p_t_1", "p_t_2", "p_t_3", std::string(168, 'y')}};
+    for (const auto& g : groups) {
+        std::string_view in[4] = {g[0], g[1], g[2], g[3]};
+        unsigned char got[4][16];
+        unsigned char* outs[4] = {got[0], got[1], got[2], got[3]};
+        Shake128x4(in, outs, 16);
+        for (int k = 0; k < 4; ++k) {
+            unsigned char want[16];
+            Shake128(g[k], want, 16);
+            EXPECT_EQ(std::string(reinterpret_cast<char*>(got[k]), 16),
+                      std::string(reinterpret_cast<char*>(want), 16))
+                << "input " << k << " of length " << g[k].size();
+        }
+    }
+    std::string_view in[4] = {"", "", "", ""};
+    unsigned char got[4][10];
+    unsigned char* outs[4] = {got[0], got[1], got[2], got[3]};
+    Shake128x4(in, outs, 10);
+    EXPECT_EQ(Base64(std::string_view(reinterpret_cast<char*>(got[3]), 10), false),
+              "f5wrpOiPgn1hYA");
 }
 
 TEST(IsoTimestamp, Micros) {
