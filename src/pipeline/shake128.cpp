@@ -20,38 +20,6 @@ constexpr int kRho[24] = {1,  3,  6,  10, 15, 21, 28, 36, 45, 55, 2,  14,
 constexpr int kPi[24] = {10, 7,  11, 17, 18, 3, 5,  16, 8,  21, 24, 4,
                          15, 23, 19, 13, 12, 2, 20, 14, 22, 9,  6,  1};
 
-inline uint64_t Rotl(uint64_t x, int s) { return (x << s) | (x >> (64 - s)); }
-
-// Rounds fully unrolled (the compiler keeps the 25 lanes in registers).
-void KeccakF1600(uint64_t a[25]) {
-    for (uint64_t rc : kRoundConstants) {
-        uint64_t c[5];
-#pragma GCC unroll 5
-        for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-#pragma GCC unroll 5
-        for (int x = 0; x < 5; ++x) {
-            const uint64_t d = c[(x + 4) % 5] ^ Rotl(c[(x + 1) % 5], 1);
-#pragma GCC unroll 5
-            for (int y = 0; y < 25; y += 5) a[y + x] ^= d;
-        }
-        uint64_t carry = a[1];
-#pragma GCC unroll 24
-        for (int i = 0; i < 24; ++i) {
-            const uint64_t next = a[kPi[i]];
-            a[kPi[i]] = Rotl(carry, kRho[i]);
-            carry = next;
-        }
-#pragma GCC unroll 5
-        for (int y = 0; y < 25; y += 5) {
-#pragma GCC unroll 5
-            for (int x = 0; x < 5; ++x) c[x] = a[y + x];
-#pragma GCC unroll 5
-            for (int x = 0; x < 5; ++x) a[y + x] = c[x] ^ (~c[(x + 1) % 5] & c[(x + 2) % 5]);
-        }
-        a[0] ^= rc;
-    }
-}
-
 // Lanes are little-endian.
 void XorBytes(uint64_t a[25], const unsigned char* p, size_t n) {
     for (size_t i = 0; i < n; ++i) a[i / 8] ^= static_cast<uint64_t>(p[i]) << (8 * (i % 8));
@@ -63,36 +31,38 @@ void XorBytes(uint64_t a[25], const unsigned char* p, size_t n) {
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef uint64_t V4 __attribute__((vector_size(32)));
 
-template <int S>
-__attribute__((always_inline)) inline V4 Rotl4(const V4& x) {
+// A lane L is one uint64_t (one state) or a V4 (four states side by side).
+template <int S, typename L>
+__attribute__((always_inline)) inline L Rotl(const L& x) {
     return (x << S) | (x >> (64 - S));
 }
 
-// The rounds of KeccakF1600 with every lane a vector of four; kRho/kPi as compile-time indices
-// so the 25 lanes stay in registers.
-template <int I>
-__attribute__((always_inline)) inline void RhoPi4(V4 a[25], V4& carry) {
+// The rounds of KeccakF1600, fully unrolled; kRho/kPi as compile-time indices so the 25 lanes
+// stay in registers.
+template <int I, typename L>
+__attribute__((always_inline)) inline void RhoPi(L a[25], L& carry) {
     if constexpr (I < 24) {
-        const V4 next = a[kPi[I]];
-        a[kPi[I]] = Rotl4<kRho[I]>(carry);
+        const L next = a[kPi[I]];
+        a[kPi[I]] = Rotl<kRho[I]>(carry);
         carry = next;
-        RhoPi4<I + 1>(a, carry);
+        RhoPi<I + 1>(a, carry);
     }
 }
 
-__attribute__((always_inline)) inline void KeccakRoundsX4(V4 a[25]) {
+template <typename L>
+__attribute__((always_inline)) inline void KeccakRounds(L a[25]) {
     for (uint64_t rc : kRoundConstants) {
-        V4 c[5];
+        L c[5];
 #pragma GCC unroll 5
         for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
 #pragma GCC unroll 5
         for (int x = 0; x < 5; ++x) {
-            const V4 d = c[(x + 4) % 5] ^ Rotl4<1>(c[(x + 1) % 5]);
+            const L d = c[(x + 4) % 5] ^ Rotl<1>(c[(x + 1) % 5]);
 #pragma GCC unroll 5
             for (int y = 0; y < 25; y += 5) a[y + x] ^= d;
         }
-        V4 carry = a[1];
-        RhoPi4<0>(a, carry);
+        L carry = a[1];
+        RhoPi<0>(a, carry);
 #pragma GCC unroll 5
         for (int y = 0; y < 25; y += 5) {
 #pragma GCC unroll 5
@@ -104,14 +74,15 @@ __attribute__((always_inline)) inline void KeccakRoundsX4(V4 a[25]) {
     }
 }
 
-void KeccakF1600x4Generic(V4 a[25]) { KeccakRoundsX4(a); }
+void KeccakF1600(uint64_t a[25]) { KeccakRounds(a); }
+void KeccakF1600x4Generic(V4 a[25]) { KeccakRounds(a); }
 
 #if defined(__x86_64__)
 // AVX-512VL rotates a lane in one instruction (vprolq) and folds the xors (vpternlogq).
 __attribute__((target("avx2,avx512f,avx512vl"))) void KeccakF1600x4Avx512(V4 a[25]) {
-    KeccakRoundsX4(a);
+    KeccakRounds(a);
 }
-__attribute__((target("avx2"))) void KeccakF1600x4Avx2(V4 a[25]) { KeccakRoundsX4(a); }
+__attribute__((target("avx2"))) void KeccakF1600x4Avx2(V4 a[25]) { KeccakRounds(a); }
 
 void KeccakF1600x4(V4 a[25]) {
     static const bool avx512 =
