@@ -48,6 +48,7 @@ int PipelineShow(const InspectFlags& flags);
 int PipelineTrace(const InspectFlags& flags);
 int PipelineSchema(const InspectFlags& flags);
 int PipelineDrop(const InspectFlags& flags);
+int PipelineDropPendingPackages(const InspectFlags& flags);  // pipeline_drop_pending.cpp
 
 // Shared printing helpers.
 int CliFail(const std::string& message);  // "error: <message>" on stderr; returns 1

@@ -52,8 +52,9 @@ void RunInit(const PipelineFlags& flags, int& exit_code) {
 // `cortex pipeline NAME SUBCOMMAND ...`: CLI11 hands the words over as extras.
 int DispatchNamed(const std::vector<std::string>& words) {
     if (words.size() < 2) {
-        return CliFail("usage: cortex pipeline NAME info|show|trace|schema|drop|load-package|"
-                       "failed-jobs (or: cortex pipeline run FILE, cortex pipeline init SOURCE)");
+        return CliFail("usage: cortex pipeline NAME info|show|trace|schema|drop|"
+                       "drop-pending-packages|load-package|failed-jobs (or: cortex pipeline "
+                       "run FILE, cortex pipeline init SOURCE)");
     }
     const std::string& sub = words[1];
     if (sub == "load-package" || sub == "failed-jobs") {
@@ -67,8 +68,10 @@ int DispatchNamed(const std::vector<std::string>& words) {
     if (sub == "trace") return PipelineTrace(*flags);
     if (sub == "schema") return PipelineSchema(*flags);
     if (sub == "drop") return PipelineDrop(*flags);
+    if (sub == "drop-pending-packages") return PipelineDropPendingPackages(*flags);
     return CliFail("unknown pipeline command '" + sub +
-                   "' (expected info, show, trace, schema, drop, load-package or failed-jobs)");
+                   "' (expected info, show, trace, schema, drop, drop-pending-packages, "
+                   "load-package or failed-jobs)");
 }
 
 }  // namespace
@@ -79,7 +82,8 @@ void AddPipelineCommand(CLI::App& root, int& exit_code) {
     CLI::App* cmd = root.add_subcommand(
         "pipeline",
         "Load REST APIs into DuckDB (dlt rest_api compatible). Also: cortex pipeline NAME "
-        "info|show|trace|schema|drop|load-package|failed-jobs [--pipelines-dir DIR] "
+        "info|show|trace|schema|drop|drop-pending-packages|load-package|failed-jobs "
+        "[--pipelines-dir DIR] "
         "[--data-dir DIR]");
     cmd->require_subcommand(0, 1);
     cmd->allow_extras();

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "pipeline/digest.h"
+
 namespace oc::pipeline {
 namespace {
 
@@ -97,6 +99,39 @@ std::string NormalizePath(std::string_view path) {
         pos = next + 2;
     }
     return out;
+}
+
+size_t MaxIdentifierLength(std::string_view destination) {
+    if (destination == "postgres") return 63;
+    if (destination == "duckdb") return 65536;
+    return 0;
+}
+
+std::string ShortenIdentifier(std::string normalized, std::string_view original,
+                              size_t max_length) {
+    constexpr size_t kTag = 6;
+    if (max_length == 0 || normalized.size() <= max_length || max_length <= kTag)
+        return normalized;
+    std::string tag = ShakeBase64(original, 4);  // 4 bytes → 6 characters without padding
+    for (char& c : tag) {
+        if (c == '/')
+            c = 'a';
+        else if (c == '+')
+            c = 'b';
+        else
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    const size_t head = (max_length - kTag + 1) / 2;
+    const size_t tail = (max_length - kTag) / 2;
+    return normalized.substr(0, head) + tag + normalized.substr(normalized.size() - tail);
+}
+
+std::string NormalizeIdentifier(std::string_view name, size_t max_length) {
+    return ShortenIdentifier(NormalizeIdentifier(name), name, max_length);
+}
+
+std::string NormalizePath(std::string_view path, size_t max_length) {
+    return ShortenIdentifier(NormalizePath(path), path, max_length);
 }
 
 }  // namespace oc::pipeline

@@ -360,8 +360,15 @@ const std::string& Normalizer::NormalizedKey(std::string_view key) {
     if (it != key_cache_.end()) return it->second;
     std::string norm = NormalizePath(std::string(key));
     if (norm.empty()) norm = "_empty";
+    if (max_length_ > 0 && norm.size() > max_length_)
+        norm = ShortenIdentifier(std::move(norm), key, max_length_);
     if (key_cache_.size() > 65536) key_cache_.clear();  // data-like keys must not grow it forever
     return key_cache_.emplace(std::string(key), std::move(norm)).first->second;
+}
+
+const std::string& Normalizer::TablePath(const std::string& table) const {
+    auto it = table_path_.find(table);
+    return it == table_path_.end() ? table : it->second;
 }
 
 void Normalizer::SeedColumn(const std::string& table, const std::string& column, DataType type) {
@@ -393,7 +400,11 @@ void Normalizer::AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row
         row.emplace_back(col, std::move(cell));
         return;
     }
-    AddCell(table, row, name + "__v_" + DltTypeName(cell.type), std::move(cell));
+    // A variant of an already shortened column: the joined name is its own original.
+    std::string variant = name + "__v_" + DltTypeName(cell.type);
+    if (max_length_ > 0 && variant.size() > max_length_)
+        variant = ShortenIdentifier(variant, variant, max_length_);
+    AddCell(table, row, variant, std::move(cell));
 }
 
 template <class V>
@@ -401,13 +412,14 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
                               const std::string& parent, V record, const char* wrap, int level,
                               const std::string& parent_id, int64_t list_idx,
                               const std::string& root_id, const std::string* own_id) {
+    // prefix and ListRef::path are unshortened `__` paths: a shortened name hashes them.
     struct Pending {
         std::string prefix;
         V obj;
         int level;
     };
     struct ListRef {
-        std::string name;
+        std::string path;
         V list;
         int level;
     };
@@ -419,20 +431,26 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     const size_t tindex = table_index_[table_name];
     row.reserve(tables_[tindex].columns.size() + 4);
     std::string joined;
+    std::string shortened;
     auto field = [&](const std::string& prefix, std::string_view key, V v, int lvl) {
         const std::string& norm = NormalizedKey(key);
-        const std::string* name = &norm;
+        const std::string* path = &norm;
         if (!prefix.empty()) {
             joined.assign(prefix).append("__").append(norm);
-            name = &joined;
+            path = &joined;
         }
         if (v.is_null()) return;
         if ((v.is_object() || v.is_array()) && lvl > 0) {
             if (v.is_object())
-                stack.push_back({*name, v, lvl - 1});
+                stack.push_back({*path, v, lvl - 1});
             else
-                lists.push_back({*name, v, lvl - 1});
+                lists.push_back({*path, v, lvl - 1});
             return;
+        }
+        const std::string* name = path;
+        if (max_length_ > 0 && path == &joined && joined.size() > max_length_) {
+            shortened = ShortenIdentifier(joined, joined, max_length_);
+            name = &shortened;
         }
         Cell cell;
         v.ToCell(cell);
@@ -492,7 +510,12 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     }
     const std::string& root = is_root ? id : root_id;
     for (const auto& l : lists) {
-        std::string child = table_name + "__" + l.name;
+        std::string child = TablePath(table_name) + "__" + l.path;
+        if (max_length_ > 0 && child.size() > max_length_) {
+            std::string full = std::move(child);
+            child = ShortenIdentifier(full, full, max_length_);
+            table_path_[child] = std::move(full);
+        }
         GetTable(child, table_name, ctx.root);
         // Items go in fours so their ids hash side by side (Shake128x4), in list order.
         int64_t i = 0;
@@ -541,7 +564,8 @@ void Normalizer::ChildIds(const std::string& parent_id, const std::string& table
 template <class V>
 void Normalizer::AddRecords(const ResourceConfig& resource, const std::vector<V>& records) {
     Ctx ctx{&resource,
-            NormalizePath(resource.table_name.empty() ? resource.name : resource.table_name),
+            NormalizePath(resource.table_name.empty() ? resource.name : resource.table_name,
+                          max_length_),
             resource.write_disposition == "merge" && resource.merge_strategy != "scd2",
             RootId::kRandom,
             {},
@@ -554,12 +578,12 @@ void Normalizer::AddRecords(const ResourceConfig& resource, const std::vector<V>
         if (resource.merge_strategy == "upsert" || resource.merge_strategy == "insert-only")
             ctx.root_id = RootId::kKeyHash;
     }
-    for (const auto& pk : resource.primary_key) ctx.primary_key.push_back(NormalizePath(pk));
+    for (const auto& pk : resource.primary_key) ctx.primary_key.push_back(NormalizePath(pk, max_length_));
     Table& root = GetTable(ctx.root, "", ctx.root);
     root.write_disposition = resource.write_disposition;
     root.merge_strategy = resource.write_disposition == "merge" ? resource.merge_strategy : "";
     root.primary_key.clear();
-    for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk));
+    for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk, max_length_));
     for (const V& record : records) {
         NormalizeRow(ctx, ctx.root, "", record, nullptr, resource.max_table_nesting, "", 0, "");
     }

@@ -70,6 +70,9 @@ public:
 
     // Rows go to Table::jsonl as they are normalized instead of Table::rows.
     void StreamJsonl(bool on) { stream_jsonl_ = on; }
+    // Table and column names longer than this are shortened as dlt does (naming.h
+    // ShortenIdentifier); 0 = no limit. Set before the first record.
+    void SetMaxIdentifierLength(size_t n) { max_length_ = n; }
 
     // Tables in order of first appearance; tables that received no rows are included.
     std::vector<Table>& tables() { return tables_; }
@@ -96,6 +99,8 @@ private:
     void AddRecords(const ResourceConfig& resource, const std::vector<V>& records);
 
     const std::string& NormalizedKey(std::string_view key);
+    // The unshortened `__` path of a (possibly shortened) nested table name.
+    const std::string& TablePath(const std::string& table) const;
 
     struct KeyHash {
         using is_transparent = void;
@@ -104,6 +109,9 @@ private:
 
     std::string load_id_;
     bool stream_jsonl_ = false;
+    size_t max_length_ = 0;
+    // shortened nested table name → its unshortened path (only names that were shortened)
+    std::unordered_map<std::string, std::string> table_path_;
     std::string id_input_;  // scratch: the text a nested row's _dlt_id hashes
     // JSON key → column name part
     std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> key_cache_;

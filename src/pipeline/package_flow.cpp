@@ -116,6 +116,7 @@ PackageBuilder::PackageBuilder(const PackageStore& store, std::string load_id,
       existing_(existing),
       normalizer_(load_id_) {
     SeedNormalizer(normalizer_, existing_);
+    normalizer_.SetMaxIdentifierLength(MaxIdentifierLength(config_.destination));
     normalizer_.StreamJsonl(true);
 }
 
@@ -223,6 +224,7 @@ Status NormalizeNewPackage(const PackageStore& store, const std::string& load_id
     OC_ASSIGN_OR_RETURN(ExistingSchema existing, dest.ExistingColumns());
     Normalizer normalizer(load_id);
     SeedNormalizer(normalizer, existing);
+    normalizer.SetMaxIdentifierLength(MaxIdentifierLength(dest.name()));
     OC_ASSIGN_OR_RETURN(std::string tmp, store.CreateTmp(kPackageNormalized, load_id));
     NormalizedWriter writer(tmp);
     for (const auto& entry : manifest.value("resources", Json::array())) {

@@ -155,7 +155,8 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
     };
     std::map<std::string, std::string> resource_of;
     for (const auto& r : config.resources)
-        resource_of[NormalizePath(r.table_name.empty() ? r.name : r.table_name)] = r.name;
+        resource_of[NormalizePath(r.table_name.empty() ? r.name : r.table_name,
+                                  MaxIdentifierLength(config.destination))] = r.name;
 
     // Packages a killed or failed run left behind are finished first (reference §8.2).
     PackageStore store(

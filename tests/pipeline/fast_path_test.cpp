@@ -120,15 +120,26 @@ TEST(RawRecords, NormalizeLikeJsonRows) {
     std::vector<Json> rows = SelectRecords(*selector, *parsed);
     EXPECT_EQ(RawToJson(*raw), rows);
 
-    for (int nesting : {1000, 1, 0}) {
-        ResourceConfig res;
-        res.name = "Items";
-        res.max_table_nesting = nesting;
-        Normalizer from_json("1700000000.1");
-        from_json.AddResource(res, rows);
-        Normalizer from_raw("1700000000.1");
-        from_raw.AddResourceRaw(res, *raw);
-        EXPECT_EQ(Dump(from_raw), Dump(from_json)) << "max_table_nesting " << nesting;
+    // max_length 12 shortens most names on both paths; nested__deep_key__x → nesa2nvla__x
+    // (computed with python3 hashlib.shake_128).
+    for (size_t max_length : {size_t{0}, size_t{12}}) {
+        for (int nesting : {1000, 1, 0}) {
+            ResourceConfig res;
+            res.name = "Items";
+            res.max_table_nesting = nesting;
+            Normalizer from_json("1700000000.1");
+            from_json.SetMaxIdentifierLength(max_length);
+            from_json.AddResource(res, rows);
+            Normalizer from_raw("1700000000.1");
+            from_raw.SetMaxIdentifierLength(max_length);
+            from_raw.AddResourceRaw(res, *raw);
+            EXPECT_EQ(Dump(from_raw), Dump(from_json))
+                << "max_table_nesting " << nesting << " max_length " << max_length;
+            if (max_length > 0 && nesting == 1000) {
+                EXPECT_NE(Dump(from_raw).find("nesa2nvla__x"), std::string::npos)
+                    << Dump(from_raw);
+            }
+        }
     }
     // The raw package lines parse back to the same records.
     const std::string& lines = RawLines(*raw);

@@ -74,6 +74,70 @@ TEST(JsonPath, SelectsRecords) {
     EXPECT_FALSE(ParseJsonPath("choices/content[*]"));
 }
 
+// Expected names computed independently with python3 hashlib.shake_128 (4-byte digest, base64,
+// '/'→'a', '+'→'b', lower case; first 29 + tag + last 28 characters for max 63).
+TEST(Naming, ShortenIdentifier) {
+    const std::string f = "a_very_long_field_name_that_keeps_going_on_and_on_past_the_postgres_limit";
+    EXPECT_EQ(ShortenIdentifier(f, f, 63),
+              "a_very_long_field_name_that_ky7qqxqd_on_past_the_postgres_limit");
+    EXPECT_EQ(NormalizeIdentifier(f, 63),
+              "a_very_long_field_name_that_ky7qqxqd_on_past_the_postgres_limit");
+    // The tag hashes the original identifier, not the normalized one.
+    std::string norm, orig;
+    for (int i = 0; i < 10; ++i) norm += "user_id", orig += "userId";
+    EXPECT_EQ(ShortenIdentifier(norm, orig, 63),
+              "user_iduser_iduser_iduser_iduumxvyguser_iduser_iduser_iduser_id");
+    EXPECT_EQ(ShortenIdentifier(norm, orig, 63).size(), 63u);
+    const std::string x63(63, 'x');
+    EXPECT_EQ(ShortenIdentifier(x63, x63, 63), x63);  // at the limit: unchanged
+    EXPECT_EQ(ShortenIdentifier(f, f, 0), f);         // no limit
+    EXPECT_EQ(NormalizeIdentifier(f, MaxIdentifierLength("duckdb")), f);
+    EXPECT_EQ(MaxIdentifierLength("postgres"), 63u);
+}
+
+TEST(Normalizer, ShortensLongTableAndColumnNames) {
+    const std::string f = "a_very_long_field_name_that_keeps_going_on_and_on_past_the_postgres_limit";
+    const std::string l = "nested_list_with_a_name_long_enough_to_overflow_the_identifier_limit_too";
+    Json rec = Json::object();
+    rec["id"] = 1;
+    rec[f] = "v";
+    rec["details"] = Json::object({{f, 2}});
+    rec[l] = Json::array({Json::object({{f, 3}, {"sub", Json::array({4})}})});
+    for (size_t max : {size_t{63}, size_t{0}}) {
+        Normalizer n("1.5");
+        n.SetMaxIdentifierLength(max);
+        ResourceConfig res;
+        res.name = "orders";
+        n.AddResource(res, {rec});
+        auto& tables = n.tables();
+        ASSERT_EQ(tables.size(), 3u);
+        std::vector<std::string> cols;
+        for (const auto& c : tables[0].columns) cols.push_back(c.name);
+        std::vector<std::string> names;
+        for (const auto& t : tables) names.push_back(t.name);
+        if (max == 0) {
+            EXPECT_EQ(cols, (std::vector<std::string>{"id", f, "details__" + f, "_dlt_load_id",
+                                                      "_dlt_id"}));
+            EXPECT_EQ(names, (std::vector<std::string>{"orders", "orders__" + l,
+                                                       "orders__" + l + "__sub"}));
+            continue;
+        }
+        const std::string col = "a_very_long_field_name_that_ky7qqxqd_on_past_the_postgres_limit";
+        // details__<shortened f> is 72 characters: shortened again, hashing that whole path.
+        EXPECT_EQ(cols, (std::vector<std::string>{
+                            "id", col, "details__a_very_long_field_na2svxewd_on_past_the_postgres_limit",
+                            "_dlt_load_id", "_dlt_id"}));
+        // Nested tables hash their full unshortened path (the grandchild too).
+        EXPECT_EQ(names, (std::vector<std::string>{
+                             "orders", "orders__nested_list_with_a_nail7iaqlow_the_identifier_limit_too",
+                             "orders__nested_list_with_a_nanb2vsghe_identifier_limit_too__sub"}));
+        EXPECT_EQ(tables[1].columns[0].name, col);
+        EXPECT_EQ(tables[2].parent, tables[1].name);
+        EXPECT_EQ(tables[1].rows.size(), 1u);
+        EXPECT_EQ(tables[2].rows.size(), 1u);
+    }
+}
+
 TEST(Normalizer, FlattenOrderAndNestedTables) {
     Normalizer n("1.5");
     ResourceConfig res;

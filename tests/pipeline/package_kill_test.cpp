@@ -277,6 +277,36 @@ TEST_F(PackageKill, KilledAfterCommitIsNotLoadedAgain) {
     EXPECT_EQ(Packages("loaded"), pending);
 }
 
+TEST_F(PackageKill, DropPendingPackagesThenRunStartsOver) {
+    const std::string pdir = (dir_ / "pipes").string();
+    RunAndKillAt("normalize");
+    auto pending = Packages("new");
+    ASSERT_EQ(pending.size(), 1u);
+    const std::string dropped = pending[0];
+    Exit drop = Run({"pipeline", "kp", "drop-pending-packages", "--yes", "--pipelines-dir", pdir});
+    ASSERT_EQ(drop.code, 0) << drop.err;
+    EXPECT_EQ(drop.out, "Pending packages of pipeline kp:\n" + dropped +
+                            ": EXTRACTED, 1 job(s)\nDropped 1 pending package(s)\n");
+    EXPECT_TRUE(Packages("new").empty());
+    EXPECT_TRUE(Packages("normalized").empty());
+    // The next run extracts again under a new load id: nothing of the dropped package resumes.
+    Exit rerun = Run(RunArgs());
+    ASSERT_EQ(rerun.code, 0) << rerun.err;
+    EXPECT_EQ(rerun.out.find(dropped), std::string::npos) << rerun.out;
+    auto loaded = Packages("loaded");
+    ASSERT_EQ(loaded.size(), 1u);
+    EXPECT_NE(loaded[0], dropped);
+    EXPECT_EQ(Count("SELECT count(*) FROM kd.items"), kRows);
+    EXPECT_EQ(Count("SELECT count(*) FROM kd._dlt_loads"), 1);
+    Exit none = Run({"pipeline", "kp", "drop-pending-packages", "--pipelines-dir", pdir});
+    EXPECT_EQ(none.code, 0) << none.err;
+    EXPECT_EQ(none.out, "No pending packages found for pipeline kp\n");
+    Exit missing = Run({"pipeline", "nope", "drop-pending-packages", "--pipelines-dir", pdir});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_NE(missing.err.find("error: pipeline nope not found in " + pdir), std::string::npos)
+        << missing.err;
+}
+
 TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     Exec("CREATE SCHEMA kd");
     Exec("CREATE TABLE kd.items (id BIGINT CHECK (id < 100), name VARCHAR, _dlt_load_id VARCHAR "

@@ -315,6 +315,53 @@ TEST_F(PostgresScenario, CopyKeepsEmptyStringsNullsQuotesAndVariants) {
     EXPECT_EQ(Q("SELECT count(*) FROM " + t), "4");
 }
 
+// Names over 63 characters are shortened as dlt does; expected names computed independently
+// (python3 hashlib.shake_128, see normalize_test.cpp). Two packages: the second one's names
+// must match the tables and columns the first one created.
+TEST_F(PostgresScenario, LongIdentifiersAreShortened) {
+    const std::string f = "a_very_long_field_name_that_keeps_going_on_and_on_past_the_postgres_limit";
+    const std::string l = "nested_list_with_a_name_long_enough_to_overflow_the_identifier_limit_too";
+    auto cfg = ParsePipelineConfig(Config(Json::array({Json{{"name", "orders"}}})), "test.json",
+                                   secrets_);
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    PackageStore store(Wd().string());
+    for (int i = 1; i <= 2; ++i) {
+        {
+            PackageBuilder b(store, "170000000" + std::to_string(i) + ".1", *cfg, {});
+            ASSERT_TRUE(b.Begin());
+            Json rec = Json::object();
+            rec["id"] = i;
+            rec[f] = "v" + std::to_string(i);
+            rec["details"] = Json::object({{f, i * 10}});
+            rec[l] = Json::array({Json::object({{f, i * 100}}), Json::object({{f, i * 100 + 1}})});
+            ASSERT_TRUE(b.AddPage(cfg->resources[0], {rec}));
+            ASSERT_TRUE(b.Finish(Json()));
+        }
+        // Loads the pending package, then fetches /evolve (a table of its own).
+        auto info = Run(Config(Json::array({Json{{"name", "evolve"}}})));
+        ASSERT_TRUE(info) << info.error().message;
+    }
+    const std::string col = "a_very_long_field_name_that_ky7qqxqd_on_past_the_postgres_limit";
+    const std::string flat = "details__a_very_long_field_na2svxewd_on_past_the_postgres_limit";
+    const std::string child = "orders__nested_list_with_a_nail7iaqlow_the_identifier_limit_too";
+    EXPECT_EQ(Columns("orders"),
+              (std::vector<std::string>{"id", col, flat, "_dlt_load_id", "_dlt_id"}));
+    EXPECT_EQ(Columns(child), (std::vector<std::string>{col, "_dlt_parent_id", "_dlt_list_idx",
+                                                        "_dlt_id"}));
+    const std::string t = dataset_ + ".orders";
+    EXPECT_EQ(Q("SELECT count(*) FROM " + t), "2");
+    EXPECT_EQ(Q("SELECT " + col + " || '/' || " + flat + " FROM " + t + " WHERE id = 2"), "v2/20");
+    EXPECT_EQ(Q("SELECT string_agg(c." + col + "::text, ',' ORDER BY c." + col + ") FROM " + t +
+                " o JOIN " + dataset_ + "." + child + " c ON c._dlt_parent_id = o._dlt_id"),
+              "100,101,200,201");
+    // The stored schema names the same tables (dlt's _dlt_version keeps the schema JSON).
+    const std::string versions = Q("SELECT count(*) FROM " + dataset_ + "._dlt_version");
+    EXPECT_NE(versions, "0");
+    EXPECT_EQ(Q("SELECT count(*) FROM " + dataset_ + "._dlt_version WHERE schema LIKE '%\"" +
+                child + "\"%' AND schema LIKE '%\"" + flat + "\"%'"),
+              versions);
+}
+
 TEST_F(PostgresScenario, UnreachableServerIsAClearError) {
     secrets_.env_override[1].second = "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=3";
     auto info = Run(Config(Json::array({Json{{"name", "evolve"}}})));
