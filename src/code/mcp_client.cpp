@@ -130,9 +130,9 @@ std::vector<BuiltinTool> McpTools(const std::vector<McpServerState>& servers) {
             BuiltinTool tool{"mcp__" + server.name + "__" + name, t.value("description", ""),
                              t.value("inputSchema", Json{{"type", "object"}}), ToolKind::kExecute, "", nullptr, nullptr};
             auto client = server.client;
-            tool.run = [client, name, call_timeout_ms](const Json& input, const ToolContext&) {
+            tool.run = [client, name, call_timeout_ms](const Json& input, const ToolContext& ctx) {
                 auto result = client->Request("tools/call", {{"name", name}, {"arguments", input}},
-                                              call_timeout_ms);
+                                              call_timeout_ms, ctx.cancel);
                 if (!result) return ToolError(result.error().message);
                 ToolOutput out;
                 for (const Json& block : result->value("content", Json::array())) {

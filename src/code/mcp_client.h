@@ -36,7 +36,8 @@ int McpTimeoutMs();
 // without one they fail.
 McpServerState ConnectMcpServer(const McpServerConfig& config, const SdkControlSender& sdk, int timeout_ms);
 // The tools of connected servers as built-in tools named mcp__<server>__<tool> (kind kExecute:
-// they need permission like Bash). Calls time out after $MCP_TOOL_TIMEOUT ms (default 120000).
+// they need permission like Bash). Calls time out after $MCP_TOOL_TIMEOUT ms (default 120000);
+// an interrupt (ToolContext::cancel) ends one sooner, sending the server notifications/cancelled.
 std::vector<BuiltinTool> McpTools(const std::vector<McpServerState>& servers);
 // init.mcp_servers entries and the mcp_status response body.
 Json McpInitList(const std::vector<McpServerState>& servers);

@@ -31,12 +31,17 @@ public:
     }
 
     void Notify(const std::string& method, const Json& params) override {
-        (void)Post(JsonRpcNotification(method, params), 10000);
+        (void)Post(JsonRpcNotification(method, params), kNotifyTimeoutMs);
     }
 
-    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) override {
+    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms,
+                         const llm::CancelToken* cancel) override {
         const int id = next_id_++;
-        auto response = Post(JsonRpcRequest(id, method, params), timeout_ms);
+        auto response = Post(JsonRpcRequest(id, method, params), timeout_ms, cancel);
+        if (!response && cancel && cancel->cancelled()) {
+            (void)Post(JsonRpcNotification("notifications/cancelled", CancelledParams(id)), kCancelNotifyTimeoutMs);
+            return Interrupted(method);
+        }
         if (!response) return response.error();
         if (method == "initialize") {
             std::lock_guard<std::mutex> lock(mu_);
@@ -69,6 +74,8 @@ public:
     }
 
 private:
+    static constexpr int kNotifyTimeoutMs = 10000;
+
     std::string SessionId() {
         std::lock_guard<std::mutex> lock(mu_);
         return session_id_;
@@ -82,9 +89,10 @@ private:
         return headers;
     }
 
-    Result<net::ClientResponse> Post(const Json& message, int timeout_ms) {
+    Result<net::ClientResponse> Post(const Json& message, int timeout_ms,
+                                     const llm::CancelToken* cancel = nullptr) {
         return PostJsonRpc(url_, Headers(), "application/json, text/event-stream", message,
-                           timeout_ms);
+                           timeout_ms, cancel);
     }
 
     const std::string url_;

@@ -13,6 +13,12 @@ Json JsonRpcNotification(const std::string& method, const Json& params) {
     return {{"jsonrpc", "2.0"}, {"method", method}, {"params", params}};
 }
 
+Json CancelledParams(int id) { return {{"requestId", id}, {"reason", "The user interrupted the turn"}}; }
+
+Error Interrupted(const std::string& method) {
+    return MakeError(ErrorCode::kCancelled, method + " was interrupted");
+}
+
 bool IsResponseTo(const Json& message, int id) {
     return message.is_object() && !message.contains("method") && message.contains("id") &&
            message["id"].is_number_integer() && message["id"].get<int>() == id;
@@ -31,7 +37,7 @@ Result<Json> ResponseResult(const Json& message, const std::string& method) {
 Result<net::ClientResponse> PostJsonRpc(const std::string& url,
                                         std::vector<std::pair<std::string, std::string>> headers,
                                         const std::string& accept, const Json& message,
-                                        int timeout_ms) {
+                                        int timeout_ms, const llm::CancelToken* cancel) {
     net::ClientRequest request;
     request.method = "POST";
     request.url = url;
@@ -41,6 +47,7 @@ Result<net::ClientResponse> PostJsonRpc(const std::string& url,
     request.body = DumpJson(message);
     request.max_retries = 0;
     request.total_timeout_ms = timeout_ms;
+    if (cancel) request.is_cancelled = [cancel] { return cancel->cancelled(); };
     auto response = net::HttpClient::Send(request);
     if (!response) return response.error();
     if (response->status < 200 || response->status > 299)

@@ -12,9 +12,14 @@ public:
     SdkTransport(std::string server_name, SdkControlSender send)
         : server_name_(std::move(server_name)), send_(std::move(send)) {}
 
-    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) override {
+    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms,
+                         const llm::CancelToken* cancel) override {
         const int id = next_id_++;
-        auto answer = Send(JsonRpcRequest(id, method, params), timeout_ms);
+        auto answer = Send(JsonRpcRequest(id, method, params), timeout_ms, cancel);
+        if (!answer && cancel && cancel->cancelled()) {
+            (void)Send(JsonRpcNotification("notifications/cancelled", CancelledParams(id)), kCancelNotifyTimeoutMs);
+            return Interrupted(method);
+        }
         if (!answer) return answer.error();
         // The SDKs answer {"mcp_response": <JSON-RPC response>}.
         const Json reply = answer->contains("mcp_response") ? (*answer)["mcp_response"] : *answer;
@@ -30,9 +35,9 @@ public:
 private:
     static constexpr int kNotifyTimeoutMs = 10000;
 
-    Result<Json> Send(const Json& message, int timeout_ms) {
+    Result<Json> Send(const Json& message, int timeout_ms, const llm::CancelToken* cancel = nullptr) {
         return send_({{"subtype", "mcp_message"}, {"server_name", server_name_}, {"message", message}},
-                     timeout_ms);
+                     timeout_ms, cancel);
     }
 
     const std::string server_name_;

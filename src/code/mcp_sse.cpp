@@ -1,5 +1,6 @@
 // HTTP+SSE MCP transport (protocol 2024-11-05): a GET opens a text/event-stream whose first
 // `endpoint` event names the URL to POST messages to; responses come back as `message` events.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -51,33 +52,54 @@ public:
     }
 
     void Notify(const std::string& method, const Json& params) override {
-        (void)Post(JsonRpcNotification(method, params), 10000);
+        (void)Post(JsonRpcNotification(method, params), kNotifyTimeoutMs);
     }
 
-    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) override {
+    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms,
+                         const llm::CancelToken* cancel) override {
         const int id = next_id_++;
-        OC_TRY(Post(JsonRpcRequest(id, method, params), timeout_ms));
+        Status posted = Post(JsonRpcRequest(id, method, params), timeout_ms, cancel);
+        if (!posted && cancel && cancel->cancelled()) return Cancel(id, method);
+        if (!posted) return posted.error();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
         std::unique_lock<std::mutex> lock(mu_);
-        const bool done = cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                                       [&] { return responses_.count(id) > 0 || closed_; });
+        bool done = false, interrupted = false;
+        while (!(done = responses_.count(id) > 0 || closed_)) {
+            if (cancel && cancel->cancelled()) { interrupted = true; break; }
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= deadline) break;
+            // Short slices while a cancel token is watched: an interrupt must end the wait soon.
+            cv_.wait_until(lock, cancel ? std::min(deadline, now + std::chrono::milliseconds(50)) : deadline);
+        }
         auto it = responses_.find(id);
         if (it != responses_.end()) {
             Json msg = std::move(it->second);
             responses_.erase(it);
             return ResponseResult(msg, method);
         }
+        if (interrupted) {
+            lock.unlock();
+            return Cancel(id, method);
+        }
         if (!done) return MakeError(ErrorCode::kDeadlineExceeded, method + " timed out");
         return MakeError(ErrorCode::kUnavailable, "the MCP event stream closed: " + error_);
     }
 
 private:
-    Status Post(const Json& message, int timeout_ms) {
+    static constexpr int kNotifyTimeoutMs = 10000;
+
+    Error Cancel(int id, const std::string& method) {
+        (void)Post(JsonRpcNotification("notifications/cancelled", CancelledParams(id)), kCancelNotifyTimeoutMs);
+        return Interrupted(method);
+    }
+
+    Status Post(const Json& message, int timeout_ms, const llm::CancelToken* cancel = nullptr) {
         std::string endpoint;
         {
             std::lock_guard<std::mutex> lock(mu_);
             endpoint = endpoint_;
         }
-        auto response = PostJsonRpc(endpoint, headers_, "", message, timeout_ms);
+        auto response = PostJsonRpc(endpoint, headers_, "", message, timeout_ms, cancel);
         if (!response) return response.error();
         return {};
     }

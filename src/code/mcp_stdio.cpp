@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -38,7 +39,8 @@ public:
         (void)WriteLine(JsonRpcNotification(method, params));
     }
 
-    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) override {
+    Result<Json> Request(const std::string& method, const Json& params, int timeout_ms,
+                         const llm::CancelToken* cancel) override {
         std::lock_guard<std::mutex> lock(mu_);
         const int id = next_id_++;
         OC_TRY(WriteLine(JsonRpcRequest(id, method, params)));
@@ -53,8 +55,14 @@ public:
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   deadline - std::chrono::steady_clock::now()).count();
             if (left <= 0) return MakeError(ErrorCode::kDeadlineExceeded, method + " timed out");
+            if (cancel && cancel->cancelled()) {
+                (void)WriteLine(JsonRpcNotification("notifications/cancelled", CancelledParams(id)));
+                return Interrupted(method);
+            }
             pollfd fd{out_, POLLIN, 0};
-            if (poll(&fd, 1, static_cast<int>(left)) <= 0) continue;
+            // Short slices while a cancel token is watched: an interrupt must end the wait soon.
+            const int slice = cancel ? std::min<int>(static_cast<int>(left), kCancelPollMs) : static_cast<int>(left);
+            if (poll(&fd, 1, slice) <= 0) continue;
             char buf[65536];
             const ssize_t n = read(out_, buf, sizeof buf);
             if (n <= 0) return MakeError(ErrorCode::kUnavailable, "the MCP server exited");
@@ -63,6 +71,8 @@ public:
     }
 
 private:
+    static constexpr int kCancelPollMs = 50;
+
     Status WriteLine(const Json& message) {
         const std::string line = DumpJson(message) + "\n";
         size_t done = 0;

@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/result.h"
+#include "llm/provider.h"
 #include "net/client/http_client.h"
 
 namespace oc::code {
@@ -32,14 +33,18 @@ class McpTransport {
 public:
     virtual ~McpTransport() = default;
     // Blocks up to timeout_ms for the response with our id; a JSON-RPC error becomes
-    // kUnavailable with its message, a timeout kDeadlineExceeded.
-    virtual Result<Json> Request(const std::string& method, const Json& params, int timeout_ms) = 0;
+    // kUnavailable with its message, a timeout kDeadlineExceeded. When `cancel` (may be null) is
+    // set meanwhile, the server gets notifications/cancelled for the request and the call returns
+    // kCancelled promptly; the connection stays usable (a late response is dropped).
+    virtual Result<Json> Request(const std::string& method, const Json& params, int timeout_ms,
+                                 const llm::CancelToken* cancel = nullptr) = 0;
     virtual void Notify(const std::string& method, const Json& params) = 0;
 };
 
 // Sends a CLI→SDK control request body (here `mcp_message`) and returns the SDK's `response`
-// object; timeout_ms > 0 bounds the wait.
-using SdkControlSender = std::function<Result<Json>(const Json& request, int timeout_ms)>;
+// object; timeout_ms > 0 bounds the wait, `cancel` (may be null) ends it with kCancelled.
+using SdkControlSender =
+    std::function<Result<Json>(const Json& request, int timeout_ms, const llm::CancelToken* cancel)>;
 
 Result<std::unique_ptr<McpTransport>> StartStdioTransport(const McpServerConfig& config);
 // An in-process server of the SDK host (code-agent-protocol.md §5.3): every JSON-RPC message goes
@@ -52,16 +57,23 @@ Result<std::unique_ptr<McpTransport>> StartHttpTransport(const McpServerConfig& 
 // Helpers shared by the transports.
 Json JsonRpcRequest(int id, const std::string& method, const Json& params);
 Json JsonRpcNotification(const std::string& method, const Json& params);
+// The params of notifications/cancelled for our request `id` (the turn was interrupted); sending
+// it waits at most kCancelNotifyTimeoutMs so the interrupted turn still ends promptly.
+Json CancelledParams(int id);
+inline constexpr int kCancelNotifyTimeoutMs = 2000;
+// kCancelled for an interrupted `method`.
+Error Interrupted(const std::string& method);
 // True for a response (not a server→client request) carrying `id`.
 bool IsResponseTo(const Json& message, int id);
 // The result of a response message, or its error as kUnavailable.
 Result<Json> ResponseResult(const Json& message, const std::string& method);
 // POSTs one JSON-RPC message as application/json (no retries, total timeout_ms; `accept` added as
-// an Accept header when not empty); a non-2xx reply becomes kUnavailable.
+// an Accept header when not empty); a non-2xx reply becomes kUnavailable, a set `cancel` aborts
+// the POST with kCancelled.
 Result<net::ClientResponse> PostJsonRpc(const std::string& url,
                                         std::vector<std::pair<std::string, std::string>> headers,
                                         const std::string& accept, const Json& message,
-                                        int timeout_ms);
+                                        int timeout_ms, const llm::CancelToken* cancel = nullptr);
 // `${VAR}` and `${VAR:-default}` replaced from the environment (unknown: empty / the default).
 std::string ExpandEnv(const std::string& text);
 

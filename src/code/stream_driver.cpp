@@ -221,9 +221,9 @@ private:
             for (const Json& n : req["sdkMcpServers"])
                 if (n.is_string() && !n.get<std::string>().empty()) names.push_back(n.get<std::string>());
         if (!mcp || (names.empty() && !mcp->HasPendingSdk())) return;
-        SdkControlSender send = [this](const Json& request, int timeout_ms) {
+        SdkControlSender send = [this](const Json& request, int timeout_ms, const llm::CancelToken* cancel) {
             llm::CancelToken never;
-            return SendControl(request, never, timeout_ms);
+            return SendControl(request, cancel ? *cancel : never, timeout_ms);
         };
         std::lock_guard<std::mutex> lock(mu_);
         // Kept (never replaced): dropping the last reference to a std::async state would block.
