@@ -127,6 +127,17 @@ Result<std::vector<std::string>> DuckDbDestination::TableColumns(const std::stri
     return cols;
 }
 
+namespace {
+
+// Row ids are random base64. DuckDB's FSST/dictionary analysis of them at commit took ~12% of a
+// nested load's CPU (bench/pipeline_bench.sh), so they are stored uncompressed, trading a larger
+// database file (docs/BENCHMARKS.md, Pipeline) for that CPU.
+bool RandomIdColumn(const std::string& name) {
+    return name == "_dlt_id" || name == "_dlt_parent_id" || name == "_dlt_root_id";
+}
+
+}  // namespace
+
 Status DuckDbDestination::EnsureTable(const std::string& schema, const Table& table) {
     OC_ASSIGN_OR_RETURN(auto existing, TableColumns(schema, table.name));
     if (existing.empty()) {
@@ -135,6 +146,7 @@ Status DuckDbDestination::EnsureTable(const std::string& schema, const Table& ta
             const Column& c = table.columns[i];
             bool not_null = IsDltColumn(c.name);
             sql += (i ? ", " : "") + QuoteIdent(c.name) + " " + DuckDbTypeName(c.type) +
+                   (RandomIdColumn(c.name) ? " USING COMPRESSION uncompressed" : "") +
                    (not_null ? " NOT NULL" : "");
         }
         return conn_->Execute(sql + ")");

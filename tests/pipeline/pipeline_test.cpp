@@ -118,6 +118,17 @@ TEST_F(PipelineScenario, JsonLinkNestedUsersWithBearerSecret) {
               1);
     EXPECT_EQ(Count("SELECT count(*) FROM test_data._dlt_version"), 1);
     EXPECT_EQ(api_.requests.load(), 2);
+    // The random row ids are stored without compression (cheaper to commit), other text is not.
+    const std::string segments =
+        "SELECT count(*) FROM pragma_storage_info('test_data.users__tags') WHERE "
+        "segment_type = 'VARCHAR' AND ";
+    EXPECT_GE(Count(segments + "column_name IN ('_dlt_id', '_dlt_parent_id') AND "
+                               "compression = 'Uncompressed'"),
+              2);
+    EXPECT_EQ(Count(segments + "column_name IN ('_dlt_id', '_dlt_parent_id') AND "
+                               "compression <> 'Uncompressed'"),
+              0);
+    EXPECT_EQ(Count(segments + "column_name = 'value' AND compression = 'Uncompressed'"), 0);
 }
 
 TEST_F(PipelineScenario, OffsetPaginatorStopsAtTotal) {
