@@ -52,6 +52,9 @@ int PipelineDropPendingPackages(const InspectFlags& flags);  // pipeline_drop_pe
 
 // Shared printing helpers.
 int CliFail(const std::string& message);  // "error: <message>" on stderr; returns 1
+// Asks "<question> [y/N] " on stdout and reads a line from stdin; true for y/Y/yes. When false it
+// has printed "Aborted".
+bool Confirm(const std::string& question);
 // Python-style scalar/list text as dlt prints state values: True, None, ['a', 'b'].
 std::string PyText(const Json& v);
 // A table of rows with a header line, columns padded to their widest cell.

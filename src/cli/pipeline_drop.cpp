@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <regex>
 
 #include "api/pipelines.h"
@@ -124,16 +123,7 @@ int PipelineDrop(const InspectFlags& flags) {
     std::printf("Selected resource(s): %s\n", ListText(resources).c_str());
     std::printf("Table(s) to drop: %s\n", ListText(tables).c_str());
     std::printf("Resource(s) state to reset: %s\n", ListText(state_slots).c_str());
-    if (!flags.yes) {
-        std::printf("Do you want to apply these changes? [y/N] ");
-        std::fflush(stdout);
-        std::string answer;
-        std::getline(std::cin, answer);
-        if (answer != "y" && answer != "Y" && answer != "yes") {
-            std::printf("Aborted\n");
-            return 1;
-        }
-    }
+    if (!flags.yes && !Confirm("Do you want to apply these changes?")) return 1;
     if (local.contains("data_dir")) {
         if (auto url = api::RunningServerUrl(local.value("data_dir", std::string()))) {
             return CliFail("a cortex server is running on " + local.value("data_dir", std::string()) +

@@ -4,7 +4,6 @@
 // partially loaded package goes too; rows it already loaded stay in the destination.
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 
 #include "cli/pipeline_cli.h"
 #include "pipeline/package.h"
@@ -53,16 +52,7 @@ int PipelineDropPendingPackages(const InspectFlags& flags) {
         if (p.completed > 0) std::printf(", %zu already loaded (partially loaded)", p.completed);
         std::printf("\n");
     }
-    if (!flags.yes) {
-        std::printf("Delete the above packages? [y/N] ");
-        std::fflush(stdout);
-        std::string answer;
-        std::getline(std::cin, answer);
-        if (answer != "y" && answer != "Y" && answer != "yes") {
-            std::printf("Aborted\n");
-            return 1;
-        }
-    }
+    if (!flags.yes && !Confirm("Delete the above packages?")) return 1;
     for (const auto& p : pending) {
         fs::remove_all(store.PackagePath(p.state, p.load_id), ec);
         if (ec) return CliFail("cannot delete package " + p.load_id + ": " + ec.message());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -318,6 +319,16 @@ std::string ServerToken(const std::string& flag) {
 int CliFail(const std::string& message) {
     std::fprintf(stderr, "error: %s\n", message.c_str());
     return 1;
+}
+
+bool Confirm(const std::string& question) {
+    std::printf("%s [y/N] ", question.c_str());
+    std::fflush(stdout);
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer == "y" || answer == "Y" || answer == "yes") return true;
+    std::printf("Aborted\n");
+    return false;
 }
 
 }  // namespace oc::cli

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "loopback_server.h"
 #include "net/server.h"
 
 namespace oc::pipeline {
@@ -125,17 +126,7 @@ public:
             if (mode == "quota") return Reply(Json{{"error", "quota exceeded"}});
             return Reply(Json{{"items", Range(0, 3)}});
         });
-        server_ = std::make_unique<net::Server>(
-            net::ServerOptions{
-                .host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 12},
-            router_, [](int status, const std::string& m) {
-                net::HttpResponse r;
-                r.status = status;
-                r.body = m;
-                return r;
-            });
-        auto port = server_->Start();
-        base = "http://127.0.0.1:" + std::to_string(port ? *port : 0);
+        server_ = StartLoopbackServer(router_, 12, &base);
     }
     ~ExtractMock() { server_->Stop(); }
 

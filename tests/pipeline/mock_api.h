@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "loopback_server.h"
 #include "net/server.h"
 
 namespace oc::pipeline {
@@ -156,17 +157,7 @@ public:
             ++requests;
             return JsonResponse(Json{{"error", "nope"}}, 404);
         });
-        server_ = std::make_unique<net::Server>(
-            net::ServerOptions{
-                .host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 2},
-            router_, [](int status, const std::string& m) {
-                net::HttpResponse r;
-                r.status = status;
-                r.body = m;
-                return r;
-            });
-        auto port = server_->Start();
-        base = "http://127.0.0.1:" + std::to_string(port ? *port : 0);
+        server_ = StartLoopbackServer(router_, 2, &base);
     }
     ~MockApi() { server_->Stop(); }
 

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "loopback_server.h"
 #include "net/server.h"
 #include "store/duckdb/connection.h"
 
@@ -51,17 +52,7 @@ public:
             r.body = DumpJson(Json{{"items", items}, {"total", kRows}});
             return r;
         });
-        server_ = std::make_unique<net::Server>(
-            net::ServerOptions{
-                .host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 2},
-            router_, [](int status, const std::string& m) {
-                net::HttpResponse r;
-                r.status = status;
-                r.body = m;
-                return r;
-            });
-        auto port = server_->Start();
-        base = "http://127.0.0.1:" + std::to_string(port ? *port : 0);
+        server_ = StartLoopbackServer(router_, 2, &base);
     }
     ~ItemsApi() { server_->Stop(); }
     std::string base;
@@ -112,6 +103,8 @@ protected:
             if (chdir(dir_.c_str()) != 0) _exit(126);
             int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int in = open("/dev/null", O_RDONLY);  // a confirmation prompt reads EOF: "no"
+            dup2(in, 0);
             dup2(o, 1);
             dup2(e, 2);
             std::vector<std::string> all = {CORTEX_BINARY};
@@ -283,6 +276,12 @@ TEST_F(PackageKill, DropPendingPackagesThenRunStartsOver) {
     auto pending = Packages("new");
     ASSERT_EQ(pending.size(), 1u);
     const std::string dropped = pending[0];
+    // Without --yes the question is asked; no answer keeps the package.
+    Exit asked = Run({"pipeline", "kp", "drop-pending-packages", "--pipelines-dir", pdir});
+    EXPECT_EQ(asked.code, 1) << asked.err;
+    EXPECT_EQ(asked.out, "Pending packages of pipeline kp:\n" + dropped +
+                             ": EXTRACTED, 1 job(s)\nDelete the above packages? [y/N] Aborted\n");
+    EXPECT_EQ(Packages("new"), pending);
     Exit drop = Run({"pipeline", "kp", "drop-pending-packages", "--yes", "--pipelines-dir", pdir});
     ASSERT_EQ(drop.code, 0) << drop.err;
     EXPECT_EQ(drop.out, "Pending packages of pipeline kp:\n" + dropped +

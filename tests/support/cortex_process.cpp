@@ -83,10 +83,10 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
-CliResult RunCortex(const std::vector<std::string>& args, int timeout_s) {
-    TempDir tmp;
-    std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
-    pid_t pid = Spawn(args, out, err, {});
+namespace {
+
+// Waits up to timeout_s for the spawned child (then SIGKILL, err "timeout") and collects its output.
+CliResult WaitForCortex(pid_t pid, const std::string& out, const std::string& err, int timeout_s) {
     CliResult r;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     int status = 0;
@@ -105,6 +105,15 @@ CliResult RunCortex(const std::vector<std::string>& args, int timeout_s) {
     return r;
 }
 
+}  // namespace
+
+CliResult RunCortex(const std::vector<std::string>& args, int timeout_s) {
+    TempDir tmp;
+    std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
+    pid_t pid = Spawn(args, out, err, {});
+    return WaitForCortex(pid, out, err, timeout_s);
+}
+
 CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env, int timeout_s,
                       const std::string& stdin_text) {
@@ -112,22 +121,7 @@ CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& ar
     std::string out = tmp.path() + "/out", err = tmp.path() + "/err", in = tmp.path() + "/in";
     std::ofstream(in, std::ios::binary) << stdin_text;
     pid_t pid = Spawn(args, out, err, env, cwd, in);
-    CliResult r;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            r.err = "timeout";
-            return r;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
+    return WaitForCortex(pid, out, err, timeout_s);
 }
 
 std::unique_ptr<CortexServer> CortexServer::Start(const std::string& data_dir,
