@@ -6,9 +6,12 @@
 #include "pipeline/load_duckdb.h"
 #include "pipeline/load_filesystem.h"
 #include "pipeline/load_postgres.h"
+#include "pipeline/stream_load.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
+
+std::unique_ptr<StreamingLoad> Destination::StartStreamingLoad() { return nullptr; }
 
 std::string QuoteIdent(const std::string& name) {
     std::string out = "\"";

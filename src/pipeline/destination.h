@@ -21,6 +21,8 @@ class Connection;
 
 namespace oc::pipeline {
 
+class StreamingLoad;  // stream_load.h
+
 // Columns of every existing table of the dataset, in table/column order.
 using ExistingSchema = std::map<std::string, std::vector<std::pair<std::string, DataType>>>;
 
@@ -53,6 +55,9 @@ public:
     // `failed_job` names the job. Calling it again for a package that failed or was interrupted
     // must not duplicate rows.
     virtual Status Load(const NormalizedPackage& package, std::string* failed_job) = 0;
+    // A load of the next package that takes its rows while it is normalized (stream_load.h), for
+    // a package whose tables all append; null when this destination loads only whole packages.
+    virtual std::unique_ptr<StreamingLoad> StartStreamingLoad();
 };
 
 struct DestinationOptions {

@@ -16,11 +16,17 @@
 namespace oc::pipeline {
 namespace {
 
+// Parsed pages waiting for the consumer hold about 10 bytes per byte of response body, so
+// beyond the page count bound (queue_cap_) the waiting pages' bodies are bounded too: pages are
+// fetched ahead only while less than this is waiting.
+constexpr size_t kMaxWaitingBodyBytes = 4u << 20;
+
 struct PageItem {
     std::vector<Json> rows;
     RawRecordsPtr raw;  // instead of rows (extract_chain.h FetchedPage)
     bool last = true;
     std::shared_ptr<const Json> parent_row;
+    size_t bytes = 0;  // of the raw page's records
 };
 
 // Per-resource run state. Fields below `// scheduling` are guarded by Extractor::mu_.
@@ -124,6 +130,7 @@ private:
     // Chains waiting for their next fetch, per resource, by ordinal.
     std::vector<std::map<uint64_t, std::unique_ptr<ChainState>>> ready_;
     int64_t buffered_ = 0;
+    size_t buffered_bytes_ = 0;  // PageItem::bytes of the buffered pages
     int64_t inflight_ = 0;
     int64_t consuming_ = 0;
     std::atomic<bool> stop_{false};
@@ -174,7 +181,7 @@ std::unique_ptr<ChainState> Extractor::PickLocked() {
     int best_res = -1;
     uint64_t best_ordinal = 0;
     int best_score = -1;
-    const bool room = InFlightLocked() < queue_cap_;
+    const bool room = InFlightLocked() < queue_cap_ && buffered_bytes_ < kMaxWaitingBodyBytes;
     for (size_t i = 0; i < res_.size(); ++i) {
         auto& queue = ready_[i];
         if (queue.empty()) continue;
@@ -248,6 +255,8 @@ void Extractor::WorkerLoop() {
         }
         ++stats_.pages;
         PageItem item{std::move(page->rows), std::move(page->raw), page->last, chain->parent_row};
+        item.bytes = item.raw ? RawLines(*item.raw).size() : 0;
+        buffered_bytes_ += item.bytes;
         r.buffer.emplace(std::make_pair(chain->ordinal, chain->pages - 1), std::move(item));
         ++buffered_;
         stats_.max_pages_in_flight = std::max(stats_.max_pages_in_flight, InFlightLocked());
@@ -341,6 +350,7 @@ Result<ExtractSummary> Extractor::Run() {
             ResourceRun& r = *res_[idx];
             auto node = r.buffer.extract(r.buffer.begin());
             --buffered_;
+            buffered_bytes_ -= node.mapped().bytes;
             consuming_ = 1;
             lock.unlock();
             Status st;

@@ -13,6 +13,7 @@ namespace oc::pipeline {
 namespace {
 
 constexpr size_t kBlockBytes = 8u << 20;
+constexpr size_t kParseBatchBytes = 1u << 20;
 
 bool Num(std::string_view s, size_t pos, size_t n, int* out) {
     if (pos + n > s.size()) return false;
@@ -102,13 +103,6 @@ private:
     idx_t row_ = 0;
     uint32_t stamp_ = 1;
 };
-
-std::string_view TrimRight(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                          s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // Sets one cell; an error string when the value does not fit the column.
 const char* SetCell(Col& c, idx_t row, simdjson::dom::element v, simdjson::dom::element_type type,
@@ -224,27 +218,51 @@ bool ParseIsoTimestampMicros(std::string_view s, int64_t* micros) {
     return true;
 }
 
-Result<AppendOutcome> AppendJsonlJob(duckdb_connection conn, const std::string& schema,
-                                     const std::string& table,
-                                     const std::vector<std::string>& columns,
-                                     const std::string& path, bool naive_utc) {
-    const std::string who = "load " + table + ": ";
+size_t JsonlPadding() { return simdjson::SIMDJSON_PADDING; }
+
+struct JsonlAppender::Impl {
     duckdb_appender app = nullptr;
-    if (duckdb_appender_create(conn, schema.c_str(), table.c_str(), &app) == DuckDBError) {
-        std::string msg = app && duckdb_appender_error(app) ? duckdb_appender_error(app)
-                                                            : "cannot create appender";
-        duckdb_appender_destroy(&app);
-        return MakeError(ErrorCode::kInternal, who + msg);
+    std::string who;
+    std::vector<std::string> columns;
+    std::unique_ptr<ChunkAppender> chunk;
+    std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> index;
+    std::vector<size_t> hint;  // column of the k-th key in the previous row
+    simdjson::dom::parser parser;
+    std::string scratch;
+    int64_t rows = 0;
+
+    ~Impl() { duckdb_appender_destroy(&app); }
+    Error BadRow(const std::string& what) const {
+        return MakeError(ErrorCode::kInternal,
+                         who + "row " + std::to_string(rows) + " of the job: " + what);
     }
-    auto destroy = [](duckdb_appender* a) { duckdb_appender_destroy(a); };
-    std::unique_ptr<duckdb_appender, decltype(destroy)> guard(&app, destroy);
-    const idx_t n = duckdb_appender_column_count(app);
-    if (n != columns.size()) return AppendOutcome::kUnsupported;
+};
+
+JsonlAppender::JsonlAppender(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JsonlAppender::~JsonlAppender() = default;
+
+int64_t JsonlAppender::rows() const { return impl_->rows; }
+
+Result<std::unique_ptr<JsonlAppender>> JsonlAppender::Open(duckdb_connection conn,
+                                                           const std::string& schema,
+                                                           const std::string& table,
+                                                           const std::vector<std::string>& columns,
+                                                           bool naive_utc) {
+    auto impl = std::make_unique<Impl>();
+    impl->who = "load " + table + ": ";
+    if (duckdb_appender_create(conn, schema.c_str(), table.c_str(), &impl->app) == DuckDBError) {
+        std::string msg = impl->app && duckdb_appender_error(impl->app)
+                              ? duckdb_appender_error(impl->app)
+                              : "cannot create appender";
+        return MakeError(ErrorCode::kInternal, impl->who + msg);
+    }
+    const idx_t n = duckdb_appender_column_count(impl->app);
+    if (n != columns.size()) return std::unique_ptr<JsonlAppender>();
     std::vector<Col> cols(n);
     std::vector<duckdb_logical_type> types(n);
     bool supported = true;
     for (idx_t i = 0; i < n; ++i) {
-        types[i] = duckdb_appender_column_type(app, i);
+        types[i] = duckdb_appender_column_type(impl->app, i);
         char* alias = duckdb_logical_type_get_alias(types[i]);
         const bool json = alias != nullptr && std::strcmp(alias, "JSON") == 0;
         if (alias != nullptr) duckdb_free(alias);
@@ -269,35 +287,95 @@ Result<AppendOutcome> AppendJsonlJob(duckdb_connection conn, const std::string& 
                 supported = false;
         }
     }
-    if (!supported) {
-        for (auto& t : types) duckdb_destroy_logical_type(&t);
-        return AppendOutcome::kUnsupported;
-    }
-    ChunkAppender chunk(app, std::move(cols), types);
+    if (supported) impl->chunk = std::make_unique<ChunkAppender>(impl->app, std::move(cols), types);
     for (auto& t : types) duckdb_destroy_logical_type(&t);
+    if (!supported) return std::unique_ptr<JsonlAppender>();
+    impl->columns = columns;
+    for (size_t i = 0; i < columns.size(); ++i) impl->index.emplace(columns[i], i);
+    return std::unique_ptr<JsonlAppender>(new JsonlAppender(std::move(impl)));
+}
 
-    std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> index;
-    for (size_t i = 0; i < columns.size(); ++i) index.emplace(columns[i], i);
-    std::vector<size_t> hint;  // column of the k-th key in the previous row
+Status JsonlAppender::Append(const char* data, size_t len) {
+    if (len == 0) return {};
+    Impl& m = *impl_;
+    // The parser's buffers are sized by the batch (~14 bytes per byte), not by the input: a
+    // batch of 1 MB, or the longest line.
+    size_t batch = std::min<size_t>(len, kParseBatchBytes);
+    if (len > batch) {
+        for (const char *p = data, *end = data + len; p < end;) {
+            const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+            const char* stop = nl != nullptr ? nl + 1 : end;
+            batch = std::max<size_t>(batch, stop - p);
+            p = stop;
+        }
+    }
+    simdjson::dom::document_stream docs;
+    if (m.parser.parse_many(data, len, batch).get(docs))
+        return m.BadRow("not valid jsonl");
+    const std::vector<std::string>& columns = m.columns;
+    ChunkAppender& chunk = *m.chunk;
+    for (auto doc_result : docs) {
+        ++m.rows;
+        simdjson::dom::object obj;
+        if (doc_result.get_object().get(obj)) return m.BadRow("not a JSON object");
+        const idx_t row = chunk.row();
+        size_t k = 0;
+        for (simdjson::dom::key_value_pair field : obj) {
+            const std::string_view key = field.key;
+            size_t ci;
+            if (k < m.hint.size() && columns[m.hint[k]] == key) {
+                ci = m.hint[k];
+            } else {
+                auto it = m.index.find(key);
+                if (it == m.index.end())
+                    return m.BadRow("column `" + std::string(key) + "` is not in the table");
+                ci = it->second;
+                if (k < m.hint.size())
+                    m.hint[k] = ci;
+                else
+                    m.hint.push_back(ci);
+            }
+            ++k;
+            const auto type = field.value.type();
+            if (type == simdjson::dom::element_type::NULL_VALUE) continue;
+            Col& c = chunk.col(ci);
+            if (const char* err = SetCell(c, row, field.value, type, m.scratch))
+                return m.BadRow("column `" + columns[ci] + "`: " + err);
+            c.stamp = chunk.stamp();
+        }
+        OC_TRY(chunk.EndRow());
+    }
+    return {};
+}
 
+Status JsonlAppender::Close() {
+    OC_TRY(impl_->chunk->Flush());
+    if (duckdb_appender_close(impl_->app) == DuckDBError) {
+        const char* e = duckdb_appender_error(impl_->app);
+        return MakeError(ErrorCode::kInternal, impl_->who + (e ? e : "append failed"));
+    }
+    return {};
+}
+
+Result<AppendOutcome> AppendJsonlJob(duckdb_connection conn, const std::string& schema,
+                                     const std::string& table,
+                                     const std::vector<std::string>& columns,
+                                     const std::string& path, bool naive_utc) {
+    OC_ASSIGN_OR_RETURN(auto appender,
+                        JsonlAppender::Open(conn, schema, table, columns, naive_utc));
+    if (!appender) return AppendOutcome::kUnsupported;
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!file) return MakeError(ErrorCode::kInternal, who + "cannot read " + path);
-    simdjson::dom::parser parser;
-    std::string buf, scratch;
+    const std::string cannot_read = "load " + table + ": cannot read " + path;
+    if (!file) return MakeError(ErrorCode::kInternal, cannot_read);
+    std::string buf;
     size_t len = 0;  // bytes of buf holding data
     bool eof = false;
-    int64_t line_no = 0;
-    auto bad_row = [&](const std::string& what) {
-        return MakeError(ErrorCode::kInternal,
-                         who + "row " + std::to_string(line_no) + " of the job: " + what);
-    };
     while (!eof || len > 0) {
         if (!eof) {
             buf.resize(len + kBlockBytes + simdjson::SIMDJSON_PADDING);
             size_t got = std::fread(buf.data() + len, 1, kBlockBytes, file.get());
             if (got == 0) {
-                if (std::ferror(file.get()))
-                    return MakeError(ErrorCode::kInternal, who + "cannot read " + path);
+                if (std::ferror(file.get())) return MakeError(ErrorCode::kInternal, cannot_read);
                 eof = true;
             }
             len += got;
@@ -308,50 +386,11 @@ Result<AppendOutcome> AppendJsonlJob(duckdb_connection conn, const std::string& 
             if (nl == std::string_view::npos) continue;  // one line longer than a block
             cut = nl + 1;
         }
-        if (cut > 0) {
-            simdjson::dom::document_stream docs;
-            if (parser.parse_many(buf.data(), cut, std::max<size_t>(cut, 1 << 20)).get(docs))
-                return bad_row("not valid jsonl");
-            for (auto doc_result : docs) {
-                ++line_no;
-                simdjson::dom::object obj;
-                if (doc_result.get_object().get(obj)) return bad_row("not a JSON object");
-                const idx_t row = chunk.row();
-                size_t k = 0;
-                for (simdjson::dom::key_value_pair field : obj) {
-                    const std::string_view key = field.key;
-                    size_t ci;
-                    if (k < hint.size() && columns[hint[k]] == key) {
-                        ci = hint[k];
-                    } else {
-                        auto it = index.find(key);
-                        if (it == index.end())
-                            return bad_row("column `" + std::string(key) + "` is not in the table");
-                        ci = it->second;
-                        if (k < hint.size())
-                            hint[k] = ci;
-                        else
-                            hint.push_back(ci);
-                    }
-                    ++k;
-                    const auto type = field.value.type();
-                    if (type == simdjson::dom::element_type::NULL_VALUE) continue;
-                    Col& c = chunk.col(ci);
-                    if (const char* err = SetCell(c, row, field.value, type, scratch))
-                        return bad_row("column `" + columns[ci] + "`: " + err);
-                    c.stamp = chunk.stamp();
-                }
-                OC_TRY(chunk.EndRow());
-            }
-        }
+        OC_TRY(appender->Append(buf.data(), cut));
         std::memmove(buf.data(), buf.data() + cut, len - cut);
         len -= cut;
     }
-    OC_TRY(chunk.Flush());
-    if (duckdb_appender_close(app) == DuckDBError) {
-        const char* e = duckdb_appender_error(app);
-        return MakeError(ErrorCode::kInternal, who + (e ? e : "append failed"));
-    }
+    OC_TRY(appender->Close());
     return AppendOutcome::kLoaded;
 }
 

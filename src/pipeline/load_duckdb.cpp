@@ -223,16 +223,11 @@ Status DuckDbDestination::AppendJob(const std::string& schema, const PackageTabl
 }
 
 Status DuckDbDestination::InsertJob(const std::string& schema, const PackageTable& table) {
-    if (naive_utc_ < 0) {
-        OC_ASSIGN_OR_RETURN(auto tz, conn_->Query("SELECT current_setting('TimeZone')"));
-        const std::string name = tz->RowCount() > 0 ? tz->GetString(0, 0) : "";
-        naive_utc_ = name == "UTC" || name == "Etc/UTC" || name == "GMT" || name == "Etc/GMT";
-    }
+    OC_ASSIGN_OR_RETURN(bool naive_utc, NaiveUtc());
     // The fast path: the job parsed here and appended in data chunks.
     OC_ASSIGN_OR_RETURN(auto dest_cols, TableColumns(schema, table.table.name));
-    OC_ASSIGN_OR_RETURN(AppendOutcome done,
-                        AppendJsonlJob(conn_->raw(), schema, table.table.name, dest_cols,
-                                       table.path, naive_utc_ == 1));
+    OC_ASSIGN_OR_RETURN(AppendOutcome done, AppendJsonlJob(conn_->raw(), schema, table.table.name,
+                                                           dest_cols, table.path, naive_utc));
     if (done == AppendOutcome::kLoaded) return {};
     if (db_ == nullptr) return AppendJob(schema, table);  // attached: no file access
     std::string cols;
@@ -261,9 +256,23 @@ SqlLoadOps DuckDbDestination::LoadOps() {
     return ops;
 }
 
-Status DuckDbDestination::LoadTables(const NormalizedPackage& package, std::string* failed_job) {
+Result<bool> DuckDbDestination::NaiveUtc() {
+    if (naive_utc_ < 0) {
+        OC_ASSIGN_OR_RETURN(auto tz, conn_->Query("SELECT current_setting('TimeZone')"));
+        const std::string name = tz->RowCount() > 0 ? tz->GetString(0, 0) : "";
+        naive_utc_ = name == "UTC" || name == "Etc/UTC" || name == "GMT" || name == "Etc/GMT";
+    }
+    return naive_utc_ == 1;
+}
+
+Status DuckDbDestination::EnsureDataset() {
     OC_TRY(conn_->Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(dataset_)));
     for (const char* sql : kSystemTables) OC_TRY(conn_->Execute(WithSchema(sql, dataset_)));
+    return {};
+}
+
+Status DuckDbDestination::LoadTables(const NormalizedPackage& package, std::string* failed_job) {
+    OC_TRY(EnsureDataset());
     for (const auto& t : package.tables) {
         if (t.rows > 0 && !t.table.columns.empty()) OC_TRY(EnsureTable(dataset_, t.table));
     }

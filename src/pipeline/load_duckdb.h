@@ -43,8 +43,11 @@ public:
     Result<bool> IsLoaded(const std::string& load_id) override;
     // Migrations, data, state row, version row and the _dlt_loads row in one transaction.
     Status Load(const NormalizedPackage& package, std::string* failed_job) override;
+    // Appends each batch in an open transaction (load_duckdb_stream.cpp).
+    std::unique_ptr<StreamingLoad> StartStreamingLoad() override;
 
 private:
+    class Stream;
     DuckDbDestination(std::unique_ptr<store::Database> db, std::unique_ptr<store::Connection> conn,
                       std::string path, std::string dataset);
     Status LoadTables(const NormalizedPackage& package, std::string* failed_job);
@@ -58,6 +61,10 @@ private:
     Status WriteSystemRows(const NormalizedPackage& package);
     Result<std::vector<std::string>> TableColumns(const std::string& schema,
                                                   const std::string& table);
+    // Creates the dataset schema and the system tables when missing.
+    Status EnsureDataset();
+    // Whether the session time zone is UTC (jsonl_append.h naive_utc), asked once.
+    Result<bool> NaiveUtc();
 
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::Connection> conn_;

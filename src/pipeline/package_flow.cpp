@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "pipeline/naming.h"
@@ -34,15 +35,6 @@ void SeedNormalizer(Normalizer& n, const ExistingSchema& existing) {
     }
 }
 
-Status CloseFile(std::ofstream& out, const std::string& path) {
-    out.flush();
-    bool ok = static_cast<bool>(out);
-    out.close();
-    if (!ok) return MakeError(ErrorCode::kInternal, "cannot write " + path);
-    SyncFile(path);
-    return {};
-}
-
 }  // namespace
 
 Status NormalizedWriter::Flush(std::vector<Table>& tables) {
@@ -54,23 +46,29 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
             job.file_id = NewFileId();
             JobFile f{t.name, job.file_id, 0, "jsonl", "new_jobs", ""};
             job.path = (fs::path(dir_) / "new_jobs" / f.file_name()).string();
-            job.out = std::make_unique<std::ofstream>(job.path, std::ios::binary | std::ios::trunc);
+            OC_ASSIGN_OR_RETURN(job.out, JobWriter::Create(job.path));
         }
         if (t.jsonl_rows > 0) {
-            job.out->write(t.jsonl.data(), static_cast<std::streamsize>(t.jsonl.size()));
+            OC_TRY(job.out->Write(t.jsonl));
             job.rows += t.jsonl_rows;
+            if (stream_ != nullptr) {
+                const size_t size = t.jsonl.size();
+                stream_->Add(t, std::move(t.jsonl), t.jsonl_rows);
+                t.jsonl = std::string();
+                t.jsonl.reserve(size + size / 8);
+            }
             t.jsonl.clear();
             t.jsonl_rows = 0;
         }
         if (!t.rows.empty()) {
             buf.clear();
             AppendTableRows(buf, t);
-            job.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+            OC_TRY(job.out->Write(buf));
             job.rows += t.rows.size();
+            if (stream_ != nullptr) stream_->Add(t, buf, t.rows.size());
             t.rows.clear();
             t.rows.shrink_to_fit();
         }
-        if (!*job.out) return MakeError(ErrorCode::kInternal, "cannot write " + job.path);
     }
     return {};
 }
@@ -85,7 +83,7 @@ Status NormalizedWriter::Finish(std::vector<Table>& tables, Json base,
         pt.table = SchemaOnly(t);
         auto it = jobs_.find(t.name);
         if (it != jobs_.end()) {
-            OC_TRY(CloseFile(*it->second.out, it->second.path));
+            OC_TRY(it->second.out->Close());
             pt.rows = it->second.rows;
             pt.job_id = JobFile{t.name, it->second.file_id, 0, "jsonl", "", ""}.job_id();
         }
@@ -109,12 +107,14 @@ Status NormalizedWriter::Finish(std::vector<Table>& tables, Json base,
 }
 
 PackageBuilder::PackageBuilder(const PackageStore& store, std::string load_id,
-                               const PipelineConfig& config, const ExistingSchema& existing)
+                               const PipelineConfig& config, const ExistingSchema& existing,
+                               StreamingLoad* stream)
     : store_(store),
       load_id_(std::move(load_id)),
       config_(config),
       existing_(existing),
-      normalizer_(load_id_) {
+      normalizer_(load_id_),
+      stream_(stream) {
     SeedNormalizer(normalizer_, existing_);
     normalizer_.SetMaxIdentifierLength(MaxIdentifierLength(config_.destination));
     normalizer_.StreamJsonl(true);
@@ -130,7 +130,7 @@ PackageBuilder::~PackageBuilder() {
 Status PackageBuilder::Begin() {
     OC_ASSIGN_OR_RETURN(new_dir_, store_.CreateTmp(kPackageNew, load_id_));
     OC_ASSIGN_OR_RETURN(norm_dir_, store_.CreateTmp(kPackageNormalized, load_id_));
-    writer_ = std::make_unique<NormalizedWriter>(norm_dir_);
+    writer_ = std::make_unique<NormalizedWriter>(norm_dir_, stream_);
     return {};
 }
 
@@ -140,14 +140,13 @@ Result<PackageBuilder::RawJob*> PackageBuilder::RawJobFor(const ResourceConfig& 
         std::string stem = NormalizePath(resource.name);
         if (stem.empty()) stem = "resource";
         raw.file = JobFile{stem, NewFileId(), 0, "jsonl", "", ""}.file_name();
-        raw.out = std::make_unique<std::ofstream>(
-            (fs::path(new_dir_) / "new_jobs" / raw.file).string(), std::ios::binary);
+        OC_ASSIGN_OR_RETURN(raw.out,
+                            JobWriter::Create((fs::path(new_dir_) / "new_jobs" / raw.file).string()));
     }
     return &raw;
 }
 
 Status PackageBuilder::Added(RawJob& raw, size_t rows) {
-    if (!*raw.out) return MakeError(ErrorCode::kInternal, "cannot write load package " + load_id_);
     raw.rows += rows;
     rows_ += rows;
     buffered_ += rows;
@@ -166,7 +165,7 @@ Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector
         buf += DumpJson(r);
         buf += '\n';
     }
-    raw->out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    OC_TRY(raw->out->Write(buf));
     normalizer_.AddResource(resource, rows);
     return Added(*raw, rows.size());
 }
@@ -174,8 +173,7 @@ Status PackageBuilder::AddPage(const ResourceConfig& resource, const std::vector
 Status PackageBuilder::AddRawPage(const ResourceConfig& resource, const RawRecords& rows) {
     if (!resource.selected || RawCount(rows) == 0) return {};
     OC_ASSIGN_OR_RETURN(RawJob * raw, RawJobFor(resource));
-    const std::string& lines = RawLines(rows);
-    raw->out->write(lines.data(), static_cast<std::streamsize>(lines.size()));
+    OC_TRY(raw->out->Write(RawLines(rows)));
     normalizer_.AddResourceRaw(resource, rows);
     return Added(*raw, RawCount(rows));
 }
@@ -188,8 +186,7 @@ Status PackageBuilder::Finish(const Json& pipeline_state) {
         Json entry = Json{{"resource", ResourceToJson(r)}, {"job", ""}, {"rows", 0}};
         auto it = raw_.find(r.name);
         if (it != raw_.end()) {
-            OC_TRY(CloseFile(*it->second.out,
-                             (fs::path(new_dir_) / "new_jobs" / it->second.file).string()));
+            OC_TRY(it->second.out->Close());
             entry["job"] = it->second.file;
             entry["rows"] = it->second.rows;
         }
@@ -249,7 +246,8 @@ Status NormalizeNewPackage(const PackageStore& store, const std::string& load_id
 }
 
 Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std::string& load_id,
-                                            Destination& dest) {
+                                            Destination& dest, StreamingLoad* stream) {
+    if (stream != nullptr) stream->Close();  // the destination is used from this thread below
     const fs::path dir = store.PackagePath(kPackageNormalized, load_id);
     OC_ASSIGN_OR_RETURN(Json manifest, ReadJsonFile((dir / kManifest).string()));
     std::error_code ec;
@@ -283,7 +281,8 @@ Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std
     OC_ASSIGN_OR_RETURN(bool loaded, dest.IsLoaded(load_id));
     const std::string started_at = NowIso();
     auto t0 = std::chrono::steady_clock::now();
-    if (!loaded) {
+    const bool streamed = !loaded && stream != nullptr && stream->Commit(pkg);
+    if (!loaded && !streamed) {
         std::string failed_job;
         Status st = dest.Load(pkg, &failed_job);
         if (!st) {
@@ -312,7 +311,8 @@ Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std
                          Json{{"loaded_at", loaded_at},
                               {"started_at", started_at},
                               {"elapsed", elapsed},
-                              {"already_loaded", loaded}}));
+                              {"already_loaded", loaded},
+                              {"streamed", streamed}}));
     manifest["state"] = kPackageLoaded;
     manifest["loaded_at"] = loaded_at;
     OC_TRY(WriteJsonFile((dir / kManifest).string(), manifest));

@@ -10,7 +10,6 @@
 //   package stays normalized (retried by the next run).
 #pragma once
 
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,14 +21,18 @@
 #include "pipeline/destination.h"
 #include "pipeline/normalize.h"
 #include "pipeline/package.h"
+#include "pipeline/package_io.h"
 #include "pipeline/raw_records.h"
+#include "pipeline/stream_load.h"
 
 namespace oc::pipeline {
 
 // Appends normalized rows to one job file per table in a package dir.
 class NormalizedWriter {
 public:
-    explicit NormalizedWriter(std::string package_dir) : dir_(std::move(package_dir)) {}
+    // stream: also hands every flushed batch to it (null = none).
+    explicit NormalizedWriter(std::string package_dir, StreamingLoad* stream = nullptr)
+        : dir_(std::move(package_dir)), stream_(stream) {}
     // Appends every table's buffered rows to its job file and clears them.
     Status Flush(std::vector<Table>& tables);
     // Flushes, closes the files and writes the manifest (`base` plus `tables`, `schema_updates`).
@@ -40,16 +43,18 @@ private:
         std::string file_id;
         std::string path;
         size_t rows = 0;
-        std::unique_ptr<std::ofstream> out;
+        std::unique_ptr<JobWriter> out;
     };
     std::string dir_;
+    StreamingLoad* stream_;
     std::map<std::string, Job> jobs_;
 };
 
 class PackageBuilder {
 public:
+    // stream: the destination's load of this package while it is normalized (null = none).
     PackageBuilder(const PackageStore& store, std::string load_id, const PipelineConfig& config,
-                   const ExistingSchema& existing);
+                   const ExistingSchema& existing, StreamingLoad* stream = nullptr);
     ~PackageBuilder();
     Status Begin();
     // One page of a resource (unselected resources are ignored).
@@ -65,7 +70,7 @@ private:
     struct RawJob {
         std::string file;
         size_t rows = 0;
-        std::unique_ptr<std::ofstream> out;
+        std::unique_ptr<JobWriter> out;
     };
     // The raw job of a resource (opened on first use).
     Result<RawJob*> RawJobFor(const ResourceConfig& resource);
@@ -77,6 +82,7 @@ private:
     ExistingSchema existing_;
     Normalizer normalizer_;
     std::string new_dir_, norm_dir_;
+    StreamingLoad* stream_;
     std::unique_ptr<NormalizedWriter> writer_;
     std::map<std::string, RawJob> raw_;  // by resource name
     size_t rows_ = 0;
@@ -93,7 +99,9 @@ struct LoadedPackage {
     Json state;  // the state stored with the package (null = unchanged)
 };
 
+// stream: the streaming load that took the package's rows as they were normalized; the package
+// is loaded the usual way when it gives up.
 Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std::string& load_id,
-                                            Destination& dest);
+                                            Destination& dest, StreamingLoad* stream = nullptr);
 
 }  // namespace oc::pipeline

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -78,6 +79,41 @@ void AppendCell(std::string& out, const Cell& c) {
 }
 
 }  // namespace
+
+Result<std::unique_ptr<JobWriter>> JobWriter::Create(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return MakeError(ErrorCode::kInternal, "cannot write " + path);
+    return std::unique_ptr<JobWriter>(new JobWriter(fd, path));
+}
+
+JobWriter::~JobWriter() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+Status JobWriter::Write(std::string_view data) {
+    constexpr uint64_t kKickBytes = 8u << 20;
+    while (!data.empty()) {
+        ssize_t n = ::write(fd_, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return MakeError(ErrorCode::kInternal, "cannot write " + path_);
+        data.remove_prefix(static_cast<size_t>(n));
+        written_ += static_cast<uint64_t>(n);
+    }
+    if (written_ - kicked_ >= kKickBytes) {
+        (void)::sync_file_range(fd_, static_cast<off_t>(kicked_),
+                                static_cast<off_t>(written_ - kicked_), SYNC_FILE_RANGE_WRITE);
+        kicked_ = written_;
+    }
+    return {};
+}
+
+Status JobWriter::Close() {
+    const bool ok = ::fdatasync(fd_) == 0;
+    const bool closed = ::close(fd_) == 0;
+    fd_ = -1;
+    if (!ok || !closed) return MakeError(ErrorCode::kInternal, "cannot write " + path_);
+    return {};
+}
 
 void SyncFile(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY);

@@ -2,7 +2,10 @@
 // resource), normalized table jobs (jsonl per table, typed values) and the manifests.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/json.h"
@@ -35,5 +38,27 @@ PackageTable TableFromJson(const Json& j);
 
 // fsyncs a file (no-op when it cannot be opened).
 void SyncFile(const std::string& path);
+
+// A job file being appended to. Writes go straight to the file, and every few MB the kernel is
+// asked to start writing the new bytes back (sync_file_range), so the sync at Close finds little
+// left to wait for.
+class JobWriter {
+public:
+    static Result<std::unique_ptr<JobWriter>> Create(const std::string& path);
+    ~JobWriter();  // closes without syncing
+    JobWriter(const JobWriter&) = delete;
+    JobWriter& operator=(const JobWriter&) = delete;
+
+    Status Write(std::string_view data);
+    Status Close();  // syncs and closes
+    const std::string& path() const { return path_; }
+
+private:
+    JobWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+    int fd_;
+    std::string path_;
+    uint64_t written_ = 0;
+    uint64_t kicked_ = 0;  // bytes whose write-back was started
+};
 
 }  // namespace oc::pipeline

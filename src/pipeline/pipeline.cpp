@@ -13,6 +13,7 @@
 #include "pipeline/normalize.h"
 #include "pipeline/package.h"
 #include "pipeline/package_flow.h"
+#include "pipeline/stream_load.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -87,6 +88,15 @@ void AddLoaded(const LoadedPackage& p, const std::map<std::string, std::string>&
         info.tables.push_back(std::move(sum));
     }
     if (!p.state.is_null()) info.state = p.state;
+}
+
+// Every table of the run appends (nested tables take their root's disposition), so its package
+// may be loaded while it is normalized.
+bool AllAppend(const PipelineConfig& config) {
+    for (const auto& r : config.resources) {
+        if (r.selected && r.write_disposition != "append") return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -179,7 +189,9 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
     }
     const std::string load_id = MakeLoadId();
     OC_ASSIGN_OR_RETURN(ExistingSchema existing, dest->ExistingColumns());
-    PackageBuilder builder(store, load_id, config, existing);
+    std::unique_ptr<StreamingLoad> stream;
+    if (AllAppend(config)) stream = dest->StartStreamingLoad();
+    PackageBuilder builder(store, load_id, config, existing, stream.get());
     OC_TRY(builder.Begin());
     const RawPageSink raw_sink = [&builder](const ResourceConfig& r, const RawRecords& rows) {
         return builder.AddRawPage(r, rows);
@@ -212,7 +224,7 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
     OC_TRY(builder.Finish(state_changed ? BuildState(config, prior, sources) : Json()));
     info.normalize_seconds = since_lap();
     if (progress != nullptr) progress->step = RunProgress::kLoad;
-    OC_ASSIGN_OR_RETURN(LoadedPackage loaded, LoadNormalizedPackage(store, load_id, *dest));
+    OC_ASSIGN_OR_RETURN(LoadedPackage loaded, LoadNormalizedPackage(store, load_id, *dest, stream.get()));
     info.load_seconds = since_lap();
     AddLoaded(loaded, resource_of, info);
     info.dataset_name = config.dataset_name;

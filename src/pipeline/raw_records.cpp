@@ -82,9 +82,12 @@ void AppendRawLines(std::string& out, const RawRecords& raw) {
 
 RawRecordsPtr ParseRawPage(const std::string& body, std::optional<JsonPath>& selector,
                            Json* skeleton) {
+    // One parser per fetch worker (its stage-1 buffers are reused); each page keeps only its
+    // document.
+    thread_local simdjson::dom::parser parser;
     auto raw = std::make_shared<RawRecords>();
     simdjson::dom::element root;
-    if (raw->parser.parse(body).get(root)) return nullptr;
+    if (parser.parse_into_document(raw->doc, body).get(root)) return nullptr;
     if (!selector) {
         auto p = ParseJsonPath(DetectDataSelector(RawElementToJson(root)));
         if (!p) return nullptr;

@@ -12,7 +12,7 @@
 namespace oc::pipeline {
 
 struct RawRecords {
-    simdjson::dom::parser parser;  // owns the document the items point into
+    simdjson::dom::document doc;  // the parsed page; the items point into it
     std::vector<simdjson::dom::element> items;
     std::string lines;  // the items as minified jsonl (written on the fetch worker)
 };

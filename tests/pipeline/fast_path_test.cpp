@@ -15,6 +15,7 @@
 #include "pipeline/package_io.h"
 #include "pipeline/raw_records.h"
 #include "pipeline/shake128.h"
+#include "pipeline/stream_load.h"
 #include "store/duckdb/connection.h"
 
 namespace oc::pipeline {
@@ -223,6 +224,96 @@ TEST(JsonlAppend, TypedColumnsNullsAndErrors) {
     ASSERT_TRUE(tz);
     EXPECT_EQ(*tz, AppendOutcome::kUnsupported);
     std::filesystem::remove(path);
+}
+
+// ---- StreamingLoad (stream_load.h) with a scripted destination ----
+
+struct ScriptedLoad {
+    std::vector<std::string> loaded;  // "table:rows"
+    int fail_at = -1;                 // batch index whose load fails
+    int commits = 0, abandons = 0;
+    StreamingLoadOps Ops() {
+        StreamingLoadOps ops;
+        ops.load = [this](LoadBatch& b) -> Status {
+            if (static_cast<int>(loaded.size()) == fail_at)
+                return MakeError(ErrorCode::kInternal, "batch rejected");
+            loaded.push_back(b.table.name + ":" + std::to_string(b.rows) + ":" + b.jsonl);
+            return {};
+        };
+        ops.commit = [this](const NormalizedPackage&) -> Status {
+            ++commits;
+            return {};
+        };
+        ops.abandon = [this] { ++abandons; };
+        return ops;
+    }
+};
+
+NormalizedPackage PackageOf(std::vector<std::pair<std::string, size_t>> tables) {
+    NormalizedPackage p;
+    for (auto& [name, rows] : tables) {
+        PackageTable t;
+        t.table.name = name;
+        t.rows = rows;
+        p.tables.push_back(t);
+    }
+    return p;
+}
+
+TEST(StreamingLoad, LoadsBatchesInOrderThenCommits) {
+    ScriptedLoad dest;
+    Table a, b;
+    a.name = "a";
+    b.name = "b";
+    {
+        StreamingLoad load(dest.Ops(), 8);  // tiny bound: Add waits for the loader
+        for (int i = 0; i < 20; ++i) load.Add(i % 2 ? b : a, "r" + std::to_string(i), 1);
+        EXPECT_TRUE(load.Commit(PackageOf({{"a", 10}, {"b", 10}, {"empty", 0}})));
+    }
+    ASSERT_EQ(dest.loaded.size(), 20u);
+    EXPECT_EQ(dest.loaded[0], "a:1:r0");
+    EXPECT_EQ(dest.loaded[19], "b:1:r19");
+    EXPECT_EQ(dest.commits, 1);
+    EXPECT_EQ(dest.abandons, 0);
+}
+
+TEST(StreamingLoad, AFailedBatchGivesUpAndAbandonsOnce) {
+    ScriptedLoad dest;
+    dest.fail_at = 1;
+    Table a;
+    a.name = "a";
+    {
+        StreamingLoad load(dest.Ops(), 1 << 20);
+        for (int i = 0; i < 5; ++i) load.Add(a, "r", 1);
+        EXPECT_FALSE(load.Commit(PackageOf({{"a", 5}})));
+        EXPECT_EQ(load.error(), "batch rejected");
+    }
+    EXPECT_EQ(dest.loaded.size(), 1u);  // nothing after the failure
+    EXPECT_EQ(dest.commits, 0);
+    EXPECT_EQ(dest.abandons, 1);
+}
+
+TEST(StreamingLoad, RowCountsMustMatchThePackage) {
+    ScriptedLoad dest;
+    Table a;
+    a.name = "a";
+    {
+        StreamingLoad load(dest.Ops(), 1 << 20);
+        load.Add(a, "r", 3);
+        EXPECT_FALSE(load.Commit(PackageOf({{"a", 4}})));
+        EXPECT_EQ(load.error(), "table a: 3 of 4 rows streamed");
+    }
+    EXPECT_EQ(dest.commits, 0);
+    EXPECT_EQ(dest.abandons, 1);
+}
+
+TEST(StreamingLoad, DroppedWithoutCommitAbandons) {
+    ScriptedLoad dest;
+    Table a;
+    a.name = "a";
+    { StreamingLoad(dest.Ops(), 1 << 20).Add(a, "r", 1); }
+    EXPECT_EQ(dest.commits, 0);
+    EXPECT_EQ(dest.abandons, 1);
 }
 
 }  // namespace

@@ -157,6 +157,15 @@ public:
             ++requests;
             return JsonResponse(Json{{"error", "nope"}}, 404);
         });
+        router_.Add("GET", "/paged", [this](net::HttpRequest& req) {
+            ++requests;
+            const size_t page = std::stoul(req.Query("page", "0"));
+            std::lock_guard<std::mutex> lock(mu_);
+            Json data = page < pages_.size() ? pages_[page] : Json::array();
+            Json next = page + 1 < pages_.size() ? Json("/paged?page=" + std::to_string(page + 1))
+                                                 : Json();
+            return JsonResponse(Json{{"data", data}, {"next", next}});
+        });
         server_ = StartLoopbackServer(router_, 2, &base);
     }
     ~MockApi() { server_->Stop(); }
@@ -172,6 +181,12 @@ public:
         records = std::move(rows);
     }
 
+    // What /paged serves: page N at `?page=N`, each with a json_link `next` to the following one.
+    void SetPages(std::vector<Json> pages) {
+        std::lock_guard<std::mutex> lock(mu_);
+        pages_ = std::move(pages);
+    }
+
     std::string base;
     std::atomic<int> requests{0};
     Json records = Json::array();
@@ -180,6 +195,7 @@ public:
 
 private:
     std::mutex mu_;
+    std::vector<Json> pages_;
     net::Router router_;
     std::unique_ptr<net::Server> server_;
 };

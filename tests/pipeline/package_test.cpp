@@ -90,13 +90,24 @@ protected:
     fs::path Wd() const { return dir_ / "pipelines" / "pk_pipe"; }
     PackageStore Store() const { return PackageStore(Wd().string()); }
 
-    int64_t Count(const std::string& sql) {
+    std::string Text(const std::string& sql) {
         auto db = store::Database::Open((dir_ / "pk_pipe.duckdb").string());
         EXPECT_TRUE(db);
         auto conn = (*db)->Connect();
         auto r = (*conn)->Query(sql);
         EXPECT_TRUE(r) << (r ? "" : r.error().message);
-        return r ? (*r)->GetInt64(0, 0) : -1;
+        return r && (*r)->RowCount() > 0 ? (*r)->GetString(0, 0) : "";
+    }
+    int64_t Count(const std::string& sql) {
+        const std::string n = Text(sql);
+        return n.empty() ? -1 : std::stoll(n);
+    }
+    // package_completed.json of a loaded package.
+    Json Completed(const std::string& id) {
+        auto done =
+            ReadJsonFile((Wd() / "load" / "loaded" / id / "package_completed.json").string());
+        EXPECT_TRUE(done) << id;
+        return done ? *done : Json();
     }
     void Exec(const std::string& sql) {
         auto db = store::Database::Open((dir_ / "pk_pipe.duckdb").string());
@@ -151,6 +162,70 @@ TEST_F(PackageScenario, RunLeavesOneLoadedPackageWithCompletedJobs) {
     EXPECT_TRUE(fs::exists(pkg / "package_completed.json"));
     EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users"), 5);
     EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads WHERE load_id = '" + id + "'"), 1);
+}
+
+TEST_F(PackageScenario, AppendIsLoadedWhileNormalizedAndMatchesTheLoadFromJobFiles) {
+    // Three pages of 10000 rows; normalized rows are flushed every 20000 root rows, so the third
+    // page's variant column, timestamp column and nested table reach the open load transaction
+    // in its second batch (ALTER TABLE and CREATE TABLE mid-load).
+    std::vector<Json> pages(3, Json::array());
+    for (int i = 0; i < 30000; ++i) {
+        Json r = {{"id", i}, {"name", "n" + std::to_string(i)}, {"score", i}};
+        if (i >= 20000) {
+            r["score"] = "s" + std::to_string(i);
+            r["seen_at"] = "2024-01-02T03:04:05Z";
+            r["tags"] = Json::array({"a", "b"});
+        }
+        pages[i / 10000].push_back(r);
+    }
+    api_.SetPages(pages);
+    Json res = Json::array({Json{
+        {"name", "things"},
+        {"endpoint", {{"path", "paged"}, {"paginator", {{"type", "json_link"}}}}}}});
+    auto info = Run(Config(res));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 1u);
+    const std::string id = info->load_ids[0];
+    EXPECT_EQ(Completed(id)["streamed"], true);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.things"), 30000);
+    EXPECT_EQ(Count("SELECT sum(id) FROM pk_data.things"), 29999LL * 30000 / 2);
+    EXPECT_EQ(Count("SELECT count(score) FROM pk_data.things"), 20000);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.things WHERE score__v_text = 's' || id"), 10000);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.things WHERE seen_at = "
+                    "TIMESTAMPTZ '2024-01-02 03:04:05+00'"),
+              10000);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.things__tags"), 20000);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data._dlt_loads WHERE load_id = '" + id + "'"), 1);
+    const std::string kDigest =
+        "SELECT (SELECT string_agg(table_name || '.' || column_name || ' ' || data_type, ', ' "
+        "ORDER BY table_name, ordinal_position) FROM information_schema.columns WHERE "
+        "table_schema = 'pk_data' AND table_name LIKE 'things%') || ' | ' || (SELECT "
+        "md5(string_agg(t::VARCHAR, '|' ORDER BY _dlt_id)) FROM pk_data.things t) || ' | ' || "
+        "(SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY _dlt_id)) FROM pk_data.things__tags t)";
+    const std::string streamed = Text(kDigest);
+    ASSERT_NE(streamed.find("things.seen_at TIMESTAMP WITH TIME ZONE"), std::string::npos)
+        << streamed;
+    // The same package loaded from its job files, as a resumed run loads it.
+    Exec("DROP SCHEMA pk_data CASCADE");
+    UnloadPackage(id);
+    api_.SetPages({});
+    auto again = Run(Config(res));
+    ASSERT_TRUE(again) << again.error().message;
+    ASSERT_FALSE(again->load_ids.empty());
+    EXPECT_EQ(again->load_ids[0], id);
+    EXPECT_EQ(Completed(id)["streamed"], false);
+    EXPECT_EQ(Completed(id)["already_loaded"], false);
+    EXPECT_EQ(Text(kDigest), streamed);
+}
+
+TEST_F(PackageScenario, ReplaceIsLoadedFromTheJobFiles) {
+    Json res = Users();
+    res[0]["write_disposition"] = "replace";
+    auto info = Run(Config(res));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 1u);
+    EXPECT_EQ(Completed(info->load_ids[0])["streamed"], false);
+    EXPECT_EQ(Count("SELECT count(*) FROM pk_data.users"), 5);
 }
 
 TEST_F(PackageScenario, PendingNormalizedPackageIsLoadedFirst) {
@@ -259,6 +334,10 @@ TEST_F(PackageScenario, RejectedJobGoesToFailedJobsAndIsRetried) {
     ASSERT_EQ(done.size(), 1u);
     EXPECT_EQ(done[0].folder, "completed_jobs");
     EXPECT_EQ(done[0].retry, 1);
+    // The rejected rows also stopped the streaming load (rolled back, nothing kept); the retried
+    // package loads from its files, the new one streams.
+    EXPECT_EQ(Completed(pending[0])["streamed"], false);
+    EXPECT_EQ(Completed(ok->load_ids[1])["streamed"], true);
 }
 
 // ---- filesystem destination ----

@@ -56,7 +56,7 @@ Status Prepared::BindNull(idx_t i) {
 }
 
 Result<std::unique_ptr<QueryResult>> Prepared::Execute() {
-    duckdb_result r;
+    duckdb_result r{};  // left untouched by some early errors, then destroyed
     if (duckdb_execute_prepared(stmt_, &r) != DuckDBSuccess) {
         std::string msg = duckdb_result_error(&r) ? duckdb_result_error(&r) : "execute failed";
         duckdb_destroy_result(&r);
@@ -71,7 +71,7 @@ Status Connection::Execute(std::string_view sql) {
 }
 
 Result<std::unique_ptr<QueryResult>> Connection::Query(std::string_view sql) {
-    duckdb_result r;
+    duckdb_result r{};  // left untouched by some early errors, then destroyed
     std::string text(sql);
     if (duckdb_query(conn_, text.c_str(), &r) != DuckDBSuccess) {
         std::string msg = duckdb_result_error(&r) ? duckdb_result_error(&r) : "query failed";
