@@ -12,8 +12,8 @@
 namespace oc::pipeline {
 namespace {
 
-// The normalized jsonl waiting for the loader thread (about two flushes of a nested resource).
-constexpr size_t kMaxQueuedBytes = 16u << 20;
+// The normalized jsonl waiting for the loader thread (a few flushes).
+constexpr size_t kMaxQueuedBytes = 8u << 20;
 
 }  // namespace
 

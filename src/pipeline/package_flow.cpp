@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kFlushRows = 20000;
+constexpr size_t kFlushRows = 5000;
 constexpr const char* kManifest = "load_package_state.json";
 
 Table SchemaOnly(const Table& t) {

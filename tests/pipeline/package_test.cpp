@@ -165,9 +165,9 @@ TEST_F(PackageScenario, RunLeavesOneLoadedPackageWithCompletedJobs) {
 }
 
 TEST_F(PackageScenario, AppendIsLoadedWhileNormalizedAndMatchesTheLoadFromJobFiles) {
-    // Three pages of 10000 rows; normalized rows are flushed every 20000 root rows, so the third
-    // page's variant column, timestamp column and nested table reach the open load transaction
-    // in its second batch (ALTER TABLE and CREATE TABLE mid-load).
+    // Three pages of 10000 rows; normalized rows are flushed after each page (every 5000 root
+    // rows at most), so the third page's variant column, timestamp column and nested table reach
+    // the open load transaction after two batches (ALTER TABLE and CREATE TABLE mid-load).
     std::vector<Json> pages(3, Json::array());
     for (int i = 0; i < 30000; ++i) {
         Json r = {{"id", i}, {"name", "n" + std::to_string(i)}, {"score", i}};
