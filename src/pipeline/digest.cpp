@@ -39,6 +39,7 @@ int Decode64(char c) {
 std::string Base64(std::string_view bytes, bool pad) {
     static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
     size_t i = 0;
     while (i + 2 < bytes.size()) {
         unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
@@ -60,6 +61,22 @@ std::string Base64(std::string_view bytes, bool pad) {
         if (pad) out += rest == 2 ? "=" : "==";
     }
     return out;
+}
+
+void Base64Id(const unsigned char bytes[10], std::string& out) {
+    static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.resize(14);
+    char* o = out.data();
+    for (int i = 0; i < 9; i += 3) {
+        const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+        *o++ = kTable[(v >> 18) & 63];
+        *o++ = kTable[(v >> 12) & 63];
+        *o++ = kTable[(v >> 6) & 63];
+        *o++ = kTable[v & 63];
+    }
+    const unsigned v = bytes[9] << 16;
+    *o++ = kTable[(v >> 18) & 63];
+    *o = kTable[(v >> 12) & 63];
 }
 
 std::string ShakeBase64(std::string_view data, size_t n) {

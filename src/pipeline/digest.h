@@ -11,6 +11,8 @@ std::string Base64(std::string_view bytes, bool pad = true);
 
 // base64(SHAKE-128(data) truncated to n bytes), padding stripped (dlt's digest128).
 std::string ShakeBase64(std::string_view data, size_t n);
+// Base64(10 bytes, no padding) into out (14 characters): a row id.
+void Base64Id(const unsigned char bytes[10], std::string& out);
 
 // base64 of SHA3-256(data), with padding (dlt's schema version hash).
 std::string Sha3Base64(std::string_view data);

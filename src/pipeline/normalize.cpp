@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "pipeline/digest.h"
@@ -15,6 +16,13 @@
 
 namespace oc::pipeline {
 namespace {
+
+const std::string kDltLoadId = "_dlt_load_id";
+const std::string kDltId = "_dlt_id";
+const std::string kDltValidFrom = "_dlt_valid_from";
+const std::string kDltRootId = "_dlt_root_id";
+const std::string kDltParentId = "_dlt_parent_id";
+const std::string kDltListIdx = "_dlt_list_idx";
 
 bool Digits(const std::string& s, size_t pos, size_t n) {
     if (pos + n > s.size()) return false;
@@ -337,8 +345,13 @@ std::string Normalizer::RootHashId(const Ctx& ctx, V record) {
 
 Table& Normalizer::GetTable(const std::string& name, const std::string& parent,
                             const std::string& root) {
+    return tables_[TableIndex(name, parent, root)];
+}
+
+size_t Normalizer::TableIndex(const std::string& name, const std::string& parent,
+                              const std::string& root) {
     auto it = table_index_.find(name);
-    if (it != table_index_.end()) return tables_[it->second];
+    if (it != table_index_.end()) return it->second;
     Table t;
     t.name = name;
     t.parent = parent;
@@ -352,7 +365,7 @@ Table& Normalizer::GetTable(const std::string& name, const std::string& parent,
     }
     table_index_[name] = tables_.size();
     tables_.push_back(std::move(t));
-    return tables_.back();
+    return tables_.size() - 1;
 }
 
 const std::string& Normalizer::NormalizedKey(std::string_view key) {
@@ -364,6 +377,20 @@ const std::string& Normalizer::NormalizedKey(std::string_view key) {
         norm = ShortenIdentifier(std::move(norm), key, max_length_);
     if (key_cache_.size() > 65536) key_cache_.clear();  // data-like keys must not grow it forever
     return key_cache_.emplace(std::string(key), std::move(norm)).first->second;
+}
+
+const std::string& Normalizer::ChildTable(size_t table, const std::string& path) {
+    for (const auto& [p, name] : tables_[table].child_names) {
+        if (p == path) return name;
+    }
+    std::string child = TablePath(tables_[table].name) + "__" + path;
+    if (max_length_ > 0 && child.size() > max_length_) {
+        std::string full = std::move(child);
+        child = ShortenIdentifier(full, full, max_length_);
+        table_path_[child] = std::move(full);
+    }
+    tables_[table].child_names.emplace_back(path, std::move(child));
+    return tables_[table].child_names.back().second;
 }
 
 const std::string& Normalizer::TablePath(const std::string& table) const {
@@ -426,9 +453,8 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     std::vector<std::pair<size_t, Cell>> row;
     std::vector<ListRef> lists;
     std::vector<Pending> stack;
-    // The table may move in tables_ when children are created: look it up again by index.
-    GetTable(table_name, parent, ctx.root);
-    const size_t tindex = table_index_[table_name];
+    // The table may move in tables_ when children are created: it is used by index.
+    const size_t tindex = TableIndex(table_name, parent, ctx.root);
     row.reserve(tables_[tindex].columns.size() + 4);
     std::string joined;
     std::string shortened;
@@ -475,10 +501,10 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
             id = wrap == nullptr && ctx.root_id != RootId::kRandom ? RootHashId(ctx, record)
                                                                     : RandomId();
         }
-        AddCell(tables_[tindex], row, "_dlt_load_id", Cell{DataType::kText, load_id_});
-        AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
+        AddCell(tables_[tindex], row, kDltLoadId, Cell{DataType::kText, load_id_});
+        AddCell(tables_[tindex], row, kDltId, Cell{DataType::kText, id});
         if (!ctx.valid_from.empty()) {
-            AddCell(tables_[tindex], row, "_dlt_valid_from",
+            AddCell(tables_[tindex], row, kDltValidFrom,
                     Cell{DataType::kTimestamp, ctx.valid_from});
             Table& t = tables_[tindex];
             if (t.column_index.find("_dlt_valid_to") == t.column_index.end()) {
@@ -495,11 +521,11 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     }
     if (!is_root) {
         if (ctx.root_key)
-            AddCell(tables_[tindex], row, "_dlt_root_id", Cell{DataType::kText, root_id});
-        AddCell(tables_[tindex], row, "_dlt_parent_id", Cell{DataType::kText, parent_id});
+            AddCell(tables_[tindex], row, kDltRootId, Cell{DataType::kText, root_id});
+        AddCell(tables_[tindex], row, kDltParentId, Cell{DataType::kText, parent_id});
         Cell idx{DataType::kBigint, "", list_idx};
-        AddCell(tables_[tindex], row, "_dlt_list_idx", idx);
-        AddCell(tables_[tindex], row, "_dlt_id", Cell{DataType::kText, id});
+        AddCell(tables_[tindex], row, kDltListIdx, idx);
+        AddCell(tables_[tindex], row, kDltId, Cell{DataType::kText, id});
     }
     Table& done = tables_[tindex];
     if (stream_jsonl_) {
@@ -510,13 +536,8 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     }
     const std::string& root = is_root ? id : root_id;
     for (const auto& l : lists) {
-        std::string child = TablePath(table_name) + "__" + l.path;
-        if (max_length_ > 0 && child.size() > max_length_) {
-            std::string full = std::move(child);
-            child = ShortenIdentifier(full, full, max_length_);
-            table_path_[child] = std::move(full);
-        }
-        GetTable(child, table_name, ctx.root);
+        const std::string child = ChildTable(tindex, l.path);  // tables_ may grow below
+        TableIndex(child, table_name, ctx.root);
         // Items go in fours so their ids hash side by side (Shake128x4), in list order.
         int64_t i = 0;
         V batch[4];
@@ -545,20 +566,23 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
 
 void Normalizer::ChildIds(const std::string& parent_id, const std::string& table, int64_t first,
                           size_t n, std::string ids[4]) {
-    std::string input[4];
+    // `<parent_id>_<table>_<index>`, built in place (unused lanes hash a copy of the first).
+    const size_t head = parent_id.size() + table.size() + 2;
+    std::string input = parent_id + "_" + table + "_";
+    input.resize(4 * (head + 20));
     std::string_view views[4];
+    for (size_t k = 0; k < 4; ++k) {
+        char* at = input.data() + k * (head + 20);
+        if (k > 0) std::memcpy(at, input.data(), head);
+        char* end = std::to_chars(at + head, at + head + 20,
+                                  first + static_cast<int64_t>(k < n ? k : 0))
+                        .ptr;
+        views[k] = std::string_view(at, static_cast<size_t>(end - at));
+    }
     unsigned char bytes[4][10];
     unsigned char* outs[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
-    for (size_t k = 0; k < 4; ++k) {
-        // Unused lanes hash a copy of the first input.
-        input[k].assign(parent_id).append("_").append(table).append("_");
-        input[k] += std::to_string(first + static_cast<int64_t>(k < n ? k : 0));
-        views[k] = input[k];
-    }
     Shake128x4(views, outs, 10);
-    for (size_t k = 0; k < n; ++k) {
-        ids[k] = Base64(std::string_view(reinterpret_cast<const char*>(bytes[k]), 10), false);
-    }
+    for (size_t k = 0; k < n; ++k) Base64Id(bytes[k], ids[k]);
 }
 
 template <class V>

@@ -50,6 +50,8 @@ struct Table {
     size_t jsonl_rows = 0;
     std::vector<std::string> quoted_names;  // JSON-quoted column names (AppendRow's cache)
     std::vector<size_t> column_hint;        // column of the k-th cell of the last row (AddCell)
+    // Nested tables by the `__` path of their list field (Normalizer::ChildTable's cache).
+    std::vector<std::pair<std::string, std::string>> child_names;
 };
 
 // The load package creation time a load id encodes (unix seconds), as an ISO UTC timestamp with
@@ -80,6 +82,10 @@ public:
 private:
     struct Ctx;
     Table& GetTable(const std::string& name, const std::string& parent, const std::string& root);
+    // GetTable's index in tables_ (creating the table).
+    size_t TableIndex(const std::string& name, const std::string& parent, const std::string& root);
+    // The name of the nested table of tables_[table] for the list at `path` (shortened, cached).
+    const std::string& ChildTable(size_t table, const std::string& path);
     void AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row, const std::string& name,
                  Cell cell);
     // V: a read-only view of a JSON value (JsonView or RawView in normalize.cpp). wrap: treat

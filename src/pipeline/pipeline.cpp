@@ -150,7 +150,9 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
                                            std::move(conn), options.attach_catalog, config.dataset_name));
         dest = std::move(duck);
     } else {
-        OC_ASSIGN_OR_RETURN(dest, OpenDestination(config, DestinationOptions{info.database_path}));
+        DestinationOptions opts;
+        opts.duckdb_path = info.database_path;
+        OC_ASSIGN_OR_RETURN(dest, OpenDestination(config, opts));
     }
     info.destination_name = dest->name();
     info.location = attached ? "duckdb:///" + info.database_path : dest->location();

@@ -21,6 +21,16 @@ constexpr int kPi[24] = {10, 7,  11, 17, 18, 3, 5,  16, 8,  21, 24, 4,
                          15, 23, 19, 13, 12, 2, 20, 14, 22, 9,  6,  1};
 
 // Lanes are little-endian.
+uint64_t LoadLane(const unsigned char* p) {
+    uint64_t v = 0;
+    for (int b = 7; b >= 0; --b) v = (v << 8) | p[b];  // one load once optimized
+    return v;
+}
+
+void StoreLane(unsigned char* p, uint64_t v) {
+    for (int b = 0; b < 8; ++b) p[b] = static_cast<unsigned char>(v >> (8 * b));
+}
+
 void XorBytes(uint64_t a[25], const unsigned char* p, size_t n) {
     for (size_t i = 0; i < n; ++i) a[i / 8] ^= static_cast<uint64_t>(p[i]) << (8 * (i % 8));
 }
@@ -109,19 +119,24 @@ void Shake128x4(const std::string_view data[4], unsigned char* const out[4], siz
             return;
         }
     }
+    // Each input (< one block) padded into its block; lanes are little-endian, as on x86.
     uint64_t s[4][25] = {};
     for (int k = 0; k < 4; ++k) {
         const size_t len = data[k].size();
-        XorBytes(s[k], reinterpret_cast<const unsigned char*>(data[k].data()), len);
-        s[k][len / 8] ^= 0x1FULL << (8 * (len % 8));
-        s[k][(kRate - 1) / 8] ^= 0x80ULL << (8 * ((kRate - 1) % 8));
+        unsigned char block[kRate + 32] = {};
+        std::memcpy(block, data[k].data(), len);
+        block[len] ^= 0x1F;  // SHAKE domain bits + pad start
+        block[kRate - 1] ^= 0x80;  // pad end
+        for (int i = 0; i < 21; ++i) s[k][i] = LoadLane(block + 8 * i);
     }
     alignas(32) V4 a[25];
     for (int i = 0; i < 25; ++i) a[i] = V4{s[0][i], s[1][i], s[2][i], s[3][i]};
     KeccakF1600x4(a);
     for (int k = 0; k < 4; ++k) {
-        for (size_t i = 0; i < n; ++i)
-            out[k][i] = static_cast<unsigned char>(a[i / 8][k] >> (8 * (i % 8)));
+        unsigned char lanes[kRate];
+        const size_t words = (n + 7) / 8;
+        for (size_t i = 0; i < words; ++i) StoreLane(lanes + 8 * i, a[i][k]);
+        std::memcpy(out[k], lanes, n);
     }
 }
 
