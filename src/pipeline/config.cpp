@@ -432,6 +432,12 @@ Result<PipelineConfig> ParseConfigDoc(const Json& doc, const std::string& where,
                             "` is not supported (jsonl, parquet, csv)");
     cfg.secrets = secrets;
     OC_ASSIGN_OR_RETURN(cfg.source_name, GetString(ctx, doc, "source_name", "", "rest_api"));
+    if (auto rs = LookupConfigValue(secrets, cfg.pipeline_name, {"destination", "replace_strategy"}))
+        cfg.replace_strategy = *rs;
+    if (cfg.replace_strategy != "truncate-and-insert" &&
+        cfg.replace_strategy != "insert-from-staging" && cfg.replace_strategy != "staging-optimized")
+        return Bad(ctx, "`destination.replace_strategy` must be truncate-and-insert, "
+                        "insert-from-staging or staging-optimized, got " + cfg.replace_strategy);
     OC_ASSIGN_OR_RETURN(cfg.dataset_name,
                         GetString(ctx, doc, "dataset_name", "", cfg.pipeline_name + "_dataset"));
     cfg.dataset_name = NormalizePath(cfg.dataset_name);

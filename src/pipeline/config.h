@@ -118,6 +118,9 @@ struct PipelineConfig {
     std::string source_name = "rest_api";
     // filesystem destination file format: jsonl (default), parquet, csv; "" = destination default.
     std::string loader_file_format;
+    // How replace-disposition tables are replaced (dlt's `destination.replace_strategy`):
+    // truncate-and-insert (default), insert-from-staging or staging-optimized.
+    std::string replace_strategy = "truncate-and-insert";
     // Where destination credentials/settings are looked up (destination.<name>.*).
     SecretSources secrets;
     ClientConfig client;

@@ -58,6 +58,12 @@ public:
     // A load of the next package that takes its rows while it is normalized (stream_load.h), for
     // a package whose tables all append; null when this destination loads only whole packages.
     virtual std::unique_ptr<StreamingLoad> StartStreamingLoad();
+    // PipelineConfig::replace_strategy (the SQL destinations stage replaced tables unless it is
+    // truncate-and-insert; the filesystem destination has only that one).
+    void set_replace_strategy(std::string strategy) { replace_strategy_ = std::move(strategy); }
+
+protected:
+    std::string replace_strategy_ = "truncate-and-insert";
 };
 
 struct DestinationOptions {

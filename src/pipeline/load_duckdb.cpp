@@ -253,6 +253,7 @@ SqlLoadOps DuckDbDestination::LoadOps() {
     ops.load_job = [this](const std::string& schema, const PackageTable& table) {
         return InsertJob(schema, table);
     };
+    ops.replace_strategy = replace_strategy_;
     return ops;
 }
 

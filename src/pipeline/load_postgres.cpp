@@ -275,6 +275,7 @@ private:
         ops.load_job = [this](const std::string& schema, const PackageTable& t) {
             return CopyJob(schema, t);
         };
+        ops.replace_strategy = replace_strategy_;
         return ops;
     }
 

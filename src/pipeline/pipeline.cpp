@@ -154,6 +154,7 @@ Result<LoadInfo> RunPipeline(const PipelineConfig& config, const RunOptions& opt
         opts.duckdb_path = info.database_path;
         OC_ASSIGN_OR_RETURN(dest, OpenDestination(config, opts));
     }
+    dest->set_replace_strategy(config.replace_strategy);
     info.destination_name = dest->name();
     info.location = attached ? "duckdb:///" + info.database_path : dest->location();
     RunProgress* progress = options.extract.progress;

@@ -11,6 +11,62 @@ std::string ColumnList(const std::vector<std::string>& cols) {
     return list;
 }
 
+// The root's chain: the root and its nested tables, those with rows.
+std::vector<const PackageTable*> Chain(const NormalizedPackage& package, const PackageTable& root) {
+    std::vector<const PackageTable*> chain;
+    for (const auto& t : package.tables) {
+        if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
+    }
+    return chain;
+}
+
+// Loads a chain into `<dataset>_staging`; on a job
+// failure *failed_job names it.
+Status StageChain(const SqlLoadOps& ops, const std::string& dataset,
+                  const std::vector<const PackageTable*>& chain, std::string* failed_job) {
+    const std::string staging = dataset + "_staging";
+    OC_TRY(ops.exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
+    for (const PackageTable* t : chain) {
+        OC_TRY(ops.create_staging(staging, t->table.name));
+        Status st = ops.load_job(staging, *t);
+        if (!st) {
+            *failed_job = t->job_id;
+            return st;
+        }
+    }
+    return {};
+}
+
+// Empties the dataset's tables of a replaced root: the root and every nested table.
+Status EmptyReplaced(const SqlLoadOps& ops, const std::string& dataset, const ExistingSchema& existing,
+                     const std::string& root) {
+    for (const auto& [name, cols] : existing) {
+        if (name == root || name.rfind(root + "__", 0) == 0) {
+            OC_TRY(ops.exec("DELETE FROM " + QualifiedName(dataset, name)));
+        }
+    }
+    return {};
+}
+
+// insert-from-staging: the chain is loaded into staging first (so a failing job leaves the
+// dataset untouched before the transaction even rolls back), then the dataset tables are
+// emptied and refilled from staging.
+Status ReplaceFromStaging(const SqlLoadOps& ops, const std::string& dataset,
+                          const NormalizedPackage& package, const ExistingSchema& existing,
+                          const PackageTable& root, std::string* failed_job) {
+    const std::vector<const PackageTable*> chain = Chain(package, root);
+    OC_TRY(StageChain(ops, dataset, chain, failed_job));
+    OC_TRY(EmptyReplaced(ops, dataset, existing, root.table.name));
+    for (const PackageTable* t : chain) {
+        OC_ASSIGN_OR_RETURN(auto cols, ops.table_columns(dataset + "_staging", t->table.name));
+        const std::string list = ColumnList(cols);
+        OC_TRY(ops.exec("INSERT INTO " + QualifiedName(dataset, t->table.name) + " (" + list +
+                        ") SELECT " + list + " FROM " +
+                        QualifiedName(dataset + "_staging", t->table.name)));
+    }
+    return {};
+}
+
 Status Scd2Root(const SqlLoadOps& ops, const std::string& dataset, const NormalizedPackage& package,
                 const PackageTable& root, const std::vector<const PackageTable*>& chain);
 
@@ -22,19 +78,8 @@ Status MergeRoot(const SqlLoadOps& ops, const std::string& dataset,
                  const NormalizedPackage& package, const PackageTable& root,
                  std::string* failed_job) {
     const std::string staging = dataset + "_staging";
-    OC_TRY(ops.exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(staging)));
-    std::vector<const PackageTable*> chain;
-    for (const auto& t : package.tables) {
-        if (t.table.root == root.table.name && t.rows > 0) chain.push_back(&t);
-    }
-    for (const PackageTable* t : chain) {
-        OC_TRY(ops.create_staging(staging, t->table.name));
-        Status st = ops.load_job(staging, *t);
-        if (!st) {
-            *failed_job = t->job_id;
-            return st;
-        }
-    }
+    const std::vector<const PackageTable*> chain = Chain(package, root);
+    OC_TRY(StageChain(ops, dataset, chain, failed_job));
     if (root.table.merge_strategy == "scd2") return Scd2Root(ops, dataset, package, root, chain);
     std::string keys, on;
     for (const auto& k : root.table.primary_key) {
@@ -135,16 +180,18 @@ std::string QualifiedName(const std::string& schema, const std::string& table) {
 Status WritePackageTables(const SqlLoadOps& ops, const std::string& dataset,
                           const NormalizedPackage& package, std::string* failed_job) {
     OC_ASSIGN_OR_RETURN(auto existing, ops.existing_columns());
+    const bool staged = ops.replace_strategy != "truncate-and-insert";
     for (const auto& t : package.tables) {
         if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
-        for (const auto& [name, cols] : existing) {
-            if (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0) {
-                OC_TRY(ops.exec("DELETE FROM " + QualifiedName(dataset, name)));
-            }
+        if (staged && t.rows > 0) {
+            OC_TRY(ReplaceFromStaging(ops, dataset, package, existing, t, failed_job));
+        } else {
+            OC_TRY(EmptyReplaced(ops, dataset, existing, t.table.name));
         }
     }
     for (const auto& t : package.tables) {
         if (!t.table.parent.empty() || t.rows == 0) continue;
+        if (staged && t.table.write_disposition == "replace") continue;  // done above
         if (t.table.write_disposition == "merge" &&
             (!t.table.primary_key.empty() || t.table.merge_strategy == "scd2")) {
             OC_TRY(MergeRoot(ops, dataset, package, t, failed_job));

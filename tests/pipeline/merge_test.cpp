@@ -1,4 +1,4 @@
-// Merge strategies upsert and insert-only end to end: a loopback mock REST API (/records, whose
+// Merge strategies and replace strategies end to end: a loopback mock REST API (/records, whose
 // rows the test changes between runs) → RunPipeline → rows in a temp DuckDB.
 #include <gtest/gtest.h>
 
@@ -173,6 +173,58 @@ TEST_F(MergeScenario, Scd2RetiresChangedAndMissingRowsAndInsertsNewVersions) {
     ASSERT_TRUE(Run(Config("scd2", false)));
     EXPECT_EQ(Rows(history), "1|a|L1|L2;2|b|L1|L2;2|B|L2|-;3|c|L2|-");
     EXPECT_EQ(Rows("SELECT count(*) FROM merged.records__tags"), "7");
+}
+
+Json ReplaceConfig(const std::string& base) {
+    return Json{{"pipeline_name", "merge_pipe"},
+                {"dataset_name", "merged"},
+                {"client", {{"base_url", base}}},
+                {"resources", Json::array({Json{{"name", "records"},
+                                                {"write_disposition", "replace"}}})}};
+}
+
+TEST_F(MergeScenario, ReplaceInsertFromStagingRefillsFromTheStagingDataset) {
+    secrets_.env_override = {{"DESTINATION__REPLACE_STRATEGY", "insert-from-staging"}};
+    api_.SetRecords(FirstRun());
+    auto first = Run(ReplaceConfig(api_.base));
+    ASSERT_TRUE(first) << first.error().message;
+    api_.SetRecords(SecondRun());
+    auto second = Run(ReplaceConfig(api_.base));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(Rows("SELECT id, name FROM merged.records ORDER BY id"), "2|B;3|c");
+    EXPECT_EQ(Rows("SELECT string_agg(value, ',' ORDER BY value) FROM merged.records__tags"),
+              "q,r,s,w");
+    // The staged copy of the last load stays, as dlt leaves it.
+    EXPECT_EQ(Rows("SELECT id FROM merged_staging.records ORDER BY id"), "2;3");
+    EXPECT_EQ(Rows("SELECT count(*) FROM merged_staging.records__tags"), "4");
+    EXPECT_EQ(Rows("SELECT count(*) FROM merged.records WHERE _dlt_load_id = '" +
+                   second->load_ids.at(0) + "'"),
+              "2");
+    // An extract without rows (and no state change) makes no load package, so nothing is
+    // replaced, as in dlt.
+    api_.SetRecords(Json::array());
+    auto empty = Run(ReplaceConfig(api_.base));
+    ASSERT_TRUE(empty) << empty.error().message;
+    EXPECT_TRUE(empty->load_ids.empty());
+    EXPECT_EQ(Rows("SELECT count(*) FROM merged.records"), "2");
+}
+
+TEST_F(MergeScenario, ReplaceStrategyDefaultTruncatesWithoutStagingAndBadValuesAreErrors) {
+    api_.SetRecords(FirstRun());
+    ASSERT_TRUE(Run(ReplaceConfig(api_.base)));
+    api_.SetRecords(SecondRun());
+    ASSERT_TRUE(Run(ReplaceConfig(api_.base)));
+    EXPECT_EQ(Rows("SELECT id, name FROM merged.records ORDER BY id"), "2|B;3|c");
+    EXPECT_EQ(Rows("SELECT count(*) FROM merged.records__tags"), "4");
+    EXPECT_EQ(Rows("SELECT count(*) FROM information_schema.schemata WHERE schema_name = "
+                   "'merged_staging'"),
+              "0");
+    secrets_.env_override = {{"DESTINATION__REPLACE_STRATEGY", "swap"}};
+    auto bad = Run(ReplaceConfig(api_.base));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message,
+              "test.json: `destination.replace_strategy` must be truncate-and-insert, "
+              "insert-from-staging or staging-optimized, got swap");
 }
 
 // The root _dlt_id of every row of the resource's root table.

@@ -174,6 +174,26 @@ TEST_F(PostgresScenario, MergeDeleteInsertDedupsTwice) {
               "1");
 }
 
+TEST_F(PostgresScenario, ReplaceInsertFromStaging) {
+    secrets_.env_override.emplace_back("DESTINATION__REPLACE_STRATEGY", "insert-from-staging");
+    Json res = Json::array({Json{{"name", "records"}, {"write_disposition", "replace"}}});
+    api_.SetRecords(
+        Json::array({Json{{"id", 1}, {"name", "a"}, {"tags", Json::array({"x", "y"})}}}));
+    ASSERT_TRUE(Run(Config(res)));
+    api_.SetRecords(
+        Json::array({Json{{"id", 2}, {"name", "b"}, {"tags", Json::array({"z"})}},
+                     Json{{"id", 3}, {"name", "c"}, {"tags", Json::array({"w"})}}}));
+    auto second = Run(Config(res));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(Q("SELECT string_agg(id || '|' || name, ';' ORDER BY id) FROM " + dataset_ +
+                ".records"),
+              "2|b;3|c");
+    EXPECT_EQ(Q("SELECT string_agg(value, ',' ORDER BY value) FROM " + dataset_ +
+                ".records__tags"),
+              "w,z");
+    EXPECT_EQ(Q("SELECT count(*) FROM " + dataset_ + "_staging.records"), "2");
+}
+
 TEST_F(PostgresScenario, MergeUpsertUpdatesInsertsAndReplacesNestedRows) {
     Json res = Json::array({Json{{"name", "records"},
                                  {"primary_key", "id"},
