@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+
 #include "pipeline/auth.h"
 #include "pipeline/extract_chain.h"
 #include "pipeline/incremental.h"
@@ -210,6 +212,7 @@ std::unique_ptr<ChainState> Extractor::PickLocked() {
 }
 
 void Extractor::WorkerLoop() {
+    pthread_setname_np(pthread_self(), "cortex-fetch");
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
         if (stop_) return;

@@ -14,6 +14,10 @@ namespace {
 
 // The normalized jsonl waiting for the loader thread (a few flushes).
 constexpr size_t kMaxQueuedBytes = 8u << 20;
+// DuckDB's buffer pool during a streaming load of the pipeline's own database file: the blocks
+// the appends write ahead of the commit otherwise stay cached (~150 MB per 4M rows) while the
+// extract's pages are alive too. Set only for the load and reset after it.
+constexpr const char* kStreamMemoryLimit = "SET memory_limit = '128MB'";
 
 }  // namespace
 
@@ -63,6 +67,7 @@ public:
         TestPause("load");
         OC_TRY(dest_.conn_->Execute("COMMIT"));
         begun_ = false;
+        ResetMemoryLimit();
         return {};
     }
 
@@ -70,6 +75,7 @@ public:
         tables_.clear();
         if (begun_) (void)dest_.conn_->Execute("ROLLBACK");
         begun_ = false;
+        ResetMemoryLimit();
     }
 
 private:
@@ -81,13 +87,23 @@ private:
     Status Begin() {
         if (begun_) return {};
         OC_ASSIGN_OR_RETURN(naive_utc_, dest_.NaiveUtc());
+        if (dest_.db_ != nullptr && !limited_) {  // not on a cortex data instance's connection
+            OC_TRY(dest_.conn_->Execute(kStreamMemoryLimit));
+            limited_ = true;
+        }
         OC_TRY(dest_.conn_->Execute("BEGIN TRANSACTION"));
         begun_ = true;
         return dest_.EnsureDataset();
     }
 
+    void ResetMemoryLimit() {
+        if (limited_) (void)dest_.conn_->Execute("RESET memory_limit");
+        limited_ = false;
+    }
+
     DuckDbDestination& dest_;
     bool begun_ = false;
+    bool limited_ = false;  // kStreamMemoryLimit is set
     bool naive_utc_ = false;
     std::map<std::string, TableState> tables_;
     std::string padded_;  // a batch copied with JsonlPadding() spare bytes

@@ -48,14 +48,16 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
             job.path = (fs::path(dir_) / "new_jobs" / f.file_name()).string();
             OC_ASSIGN_OR_RETURN(job.out, JobWriter::Create(job.path));
         }
+        // With a streaming load its thread writes the job file (in order) and loads the rows.
         if (t.jsonl_rows > 0) {
-            OC_TRY(job.out->Write(t.jsonl));
             job.rows += t.jsonl_rows;
             if (stream_ != nullptr) {
                 const size_t size = t.jsonl.size();
-                stream_->Add(t, std::move(t.jsonl), t.jsonl_rows);
+                stream_->Add(t, std::move(t.jsonl), t.jsonl_rows, job.out.get());
                 t.jsonl = std::string();
                 t.jsonl.reserve(size + size / 8);
+            } else {
+                OC_TRY(job.out->Write(t.jsonl));
             }
             t.jsonl.clear();
             t.jsonl_rows = 0;
@@ -63,9 +65,13 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
         if (!t.rows.empty()) {
             buf.clear();
             AppendTableRows(buf, t);
-            OC_TRY(job.out->Write(buf));
             job.rows += t.rows.size();
-            if (stream_ != nullptr) stream_->Add(t, buf, t.rows.size());
+            if (stream_ != nullptr) {
+                stream_->Add(t, std::move(buf), t.rows.size(), job.out.get());
+                buf = std::string();
+            } else {
+                OC_TRY(job.out->Write(buf));
+            }
             t.rows.clear();
             t.rows.shrink_to_fit();
         }
@@ -76,6 +82,11 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
 Status NormalizedWriter::Finish(std::vector<Table>& tables, Json base,
                                 const ExistingSchema& existing) {
     OC_TRY(Flush(tables));
+    if (stream_ != nullptr) {
+        stream_->Close();  // every queued batch is in its job file
+        if (!stream_->write_error().empty())
+            return MakeError(ErrorCode::kInternal, stream_->write_error());
+    }
     Json list = Json::array();
     int updates = 0;
     for (const Table& t : tables) {
@@ -121,6 +132,8 @@ PackageBuilder::PackageBuilder(const PackageStore& store, std::string load_id,
 }
 
 PackageBuilder::~PackageBuilder() {
+    // The streaming load's thread may still be writing the job files the writer owns.
+    if (stream_ != nullptr) stream_->Close();
     // Only unfinished `.tmp` dirs go; a committed package stays for the next run.
     std::error_code ec;
     if (!new_dir_.empty()) fs::remove_all(new_dir_, ec);

@@ -110,6 +110,33 @@ void KeccakF1600x4(V4 a[25]) {
 void KeccakF1600x4(V4 a[25]) { KeccakF1600x4Generic(a); }
 #endif
 
+// One block per input (each shorter than kRate) into N states interleaved lane by lane, with the
+// SHAKE padding; only the words an input touches are filled, the rest stay zero.
+template <typename V, int N>
+void AbsorbShort(const std::string_view* data, V a[25]) {
+    for (int i = 0; i < 25; ++i) a[i] = V{};
+    for (int k = 0; k < N; ++k) {
+        const size_t len = data[k].size();
+        const size_t words = len / 8 + 1;
+        unsigned char block[kRate];
+        std::memcpy(block, data[k].data(), len);
+        std::memset(block + len, 0, words * 8 - len);
+        block[len] ^= 0x1F;  // SHAKE domain bits + pad start
+        for (size_t i = 0; i < words; ++i) a[i][k] = LoadLane(block + 8 * i);
+        a[(kRate - 1) / 8][k] ^= 0x80ULL << 56;  // pad end
+    }
+}
+
+template <typename V, int N>
+void SqueezeShort(const V a[25], unsigned char* const out[], size_t n) {
+    for (int k = 0; k < N; ++k) {
+        unsigned char lanes[kRate];
+        const size_t words = (n + 7) / 8;
+        for (size_t i = 0; i < words; ++i) StoreLane(lanes + 8 * i, a[i][k]);
+        std::memcpy(out[k], lanes, n);
+    }
+}
+
 }  // namespace
 
 void Shake128x4(const std::string_view data[4], unsigned char* const out[4], size_t n) {
@@ -119,25 +146,10 @@ void Shake128x4(const std::string_view data[4], unsigned char* const out[4], siz
             return;
         }
     }
-    // Each input (< one block) padded into its block; lanes are little-endian, as on x86.
-    uint64_t s[4][25] = {};
-    for (int k = 0; k < 4; ++k) {
-        const size_t len = data[k].size();
-        unsigned char block[kRate + 32] = {};
-        std::memcpy(block, data[k].data(), len);
-        block[len] ^= 0x1F;  // SHAKE domain bits + pad start
-        block[kRate - 1] ^= 0x80;  // pad end
-        for (int i = 0; i < 21; ++i) s[k][i] = LoadLane(block + 8 * i);
-    }
     alignas(32) V4 a[25];
-    for (int i = 0; i < 25; ++i) a[i] = V4{s[0][i], s[1][i], s[2][i], s[3][i]};
+    AbsorbShort<V4, 4>(data, a);
     KeccakF1600x4(a);
-    for (int k = 0; k < 4; ++k) {
-        unsigned char lanes[kRate];
-        const size_t words = (n + 7) / 8;
-        for (size_t i = 0; i < words; ++i) StoreLane(lanes + 8 * i, a[i][k]);
-        std::memcpy(out[k], lanes, n);
-    }
+    SqueezeShort<V4, 4>(a, out, n);
 }
 
 void Shake128(std::string_view data, unsigned char* out, size_t n) {

@@ -1,5 +1,7 @@
 #include "pipeline/stream_load.h"
 
+#include <pthread.h>
+
 namespace oc::pipeline {
 
 StreamingLoad::StreamingLoad(StreamingLoadOps ops, size_t max_queued_bytes)
@@ -12,10 +14,10 @@ StreamingLoad::~StreamingLoad() {
     if (!done_) ops_.abandon();
 }
 
-void StreamingLoad::Add(const Table& table, std::string jsonl, size_t rows) {
+void StreamingLoad::Add(const Table& table, std::string jsonl, size_t rows, JobWriter* file) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return failed_ || closing_ || queue_.empty() || queued_bytes_ < max_bytes_; });
-    if (failed_ || closing_) return;
+    cv_.wait(lock, [&] { return closing_ || queue_.empty() || queued_bytes_ < max_bytes_; });
+    if (closing_ || (failed_ && file == nullptr)) return;
     LoadBatch batch;
     batch.table.name = table.name;
     batch.table.parent = table.parent;
@@ -24,30 +26,42 @@ void StreamingLoad::Add(const Table& table, std::string jsonl, size_t rows) {
     batch.table.columns = table.columns;
     batch.jsonl = std::move(jsonl);
     batch.rows = rows;
+    batch.file = file;
     queued_bytes_ += batch.jsonl.size();
     queue_.push_back(std::move(batch));
     cv_.notify_all();
 }
 
 void StreamingLoad::Run() {
+    pthread_setname_np(pthread_self(), "cortex-load");
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
         cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
         if (queue_.empty()) return;  // closing
         LoadBatch batch = std::move(queue_.front());
         queue_.pop_front();
+        const bool load = !failed_;
         lock.unlock();
-        Status st = failed_ ? Status() : ops_.load(batch);
+        Status written = batch.file != nullptr ? batch.file->Write(batch.jsonl) : Status();
+        Status loaded = load ? ops_.load(batch) : Status();
         lock.lock();
         queued_bytes_ -= batch.jsonl.size();
-        if (!failed_) {
-            if (st) {
+        if (!written && write_error_.empty()) write_error_ = written.error().message;
+        if (load) {
+            if (loaded) {
                 loaded_rows_[batch.table.name] += batch.rows;
             } else {
                 failed_ = true;
-                error_ = st.error().message;
-                queue_.clear();
-                queued_bytes_ = 0;
+                error_ = loaded.error().message;
+                // Batches still to be written to their files stay queued.
+                for (auto it = queue_.begin(); it != queue_.end();) {
+                    if (it->file != nullptr) {
+                        ++it;
+                        continue;
+                    }
+                    queued_bytes_ -= it->jsonl.size();
+                    it = queue_.erase(it);
+                }
             }
         }
         cv_.notify_all();

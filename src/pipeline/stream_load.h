@@ -18,6 +18,7 @@
 #include "common/result.h"
 #include "pipeline/destination.h"
 #include "pipeline/normalize.h"
+#include "pipeline/package_io.h"
 
 namespace oc::pipeline {
 
@@ -25,6 +26,7 @@ struct LoadBatch {
     Table table;        // name, parent, root, disposition and columns so far; no rows
     std::string jsonl;  // complete lines
     size_t rows = 0;
+    JobWriter* file = nullptr;  // the job file the lines are appended to first (null = none)
 };
 
 // What a destination does with the batches. `load` runs on the loader thread; `commit` (after
@@ -45,8 +47,9 @@ public:
     StreamingLoad(const StreamingLoad&) = delete;
     StreamingLoad& operator=(const StreamingLoad&) = delete;
 
-    // Queues a batch; dropped once the loader gave up.
-    void Add(const Table& table, std::string jsonl, size_t rows);
+    // Queues a batch. `file`: the loader thread appends the lines to it before loading them, in
+    // queue order, also after the loader gave up (a batch without a file is then dropped).
+    void Add(const Table& table, std::string jsonl, size_t rows, JobWriter* file = nullptr);
     // Waits for the queued batches and stops the loader thread (after which the destination's
     // connection is the caller's again). Commit does it too.
     void Close();
@@ -55,6 +58,8 @@ public:
     // gave up (nothing loaded; error() says why) and the caller loads the package itself.
     bool Commit(const NormalizedPackage& package);
     const std::string& error() const { return error_; }
+    // The first failed job-file write ("" = none); read after Close.
+    const std::string& write_error() const { return write_error_; }
 
 private:
     void Run();
@@ -69,6 +74,7 @@ private:
     bool failed_ = false;
     bool done_ = false;  // committed or abandoned
     std::string error_;
+    std::string write_error_;
     std::map<std::string, size_t> loaded_rows_;  // by table (loader thread until Stop)
     std::thread thread_;
 };

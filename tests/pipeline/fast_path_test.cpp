@@ -293,6 +293,37 @@ TEST(StreamingLoad, AFailedBatchGivesUpAndAbandonsOnce) {
     EXPECT_EQ(dest.abandons, 1);
 }
 
+TEST(StreamingLoad, JobFilesGetEveryBatchInOrderAlsoAfterTheLoaderGaveUp) {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("oc_stream_" + std::to_string(getpid()) + ".jsonl"))
+            .string();
+    auto file = JobWriter::Create(path);
+    ASSERT_TRUE(file) << file.error().message;
+    ScriptedLoad dest;
+    dest.fail_at = 2;
+    Table a;
+    a.name = "a";
+    std::string want;
+    {
+        StreamingLoad load(dest.Ops(), 16);  // small bound: batches wait for the loader
+        for (int i = 0; i < 40; ++i) {
+            const std::string line = "{\"i\":" + std::to_string(i) + "}\n";
+            want += line;
+            load.Add(a, line, 1, file->get());
+        }
+        load.Close();
+        EXPECT_EQ(load.write_error(), "");
+        EXPECT_FALSE(load.Commit(PackageOf({{"a", 40}})));
+    }
+    ASSERT_TRUE((*file)->Close());
+    EXPECT_EQ(dest.loaded.size(), 2u);
+    EXPECT_EQ(dest.abandons, 1);
+    std::ifstream in(path, std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(got, want);
+    std::filesystem::remove(path);
+}
+
 TEST(StreamingLoad, RowCountsMustMatchThePackage) {
     ScriptedLoad dest;
     Table a;
