@@ -4,6 +4,8 @@
 #include "common/crypto_api.h"
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -92,7 +94,15 @@ std::string Sha3Base64(std::string_view data) {
 std::string RandomId(size_t n) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::string bytes(n, '\0');
-    for (char& c : bytes) c = static_cast<char>(rng() & 0xff);
+    for (size_t i = 0; i < n; i += 8) {  // 8 bytes per draw
+        const uint64_t v = rng();
+        std::memcpy(bytes.data() + i, &v, std::min<size_t>(8, n - i));
+    }
+    if (n == 10) {
+        std::string id;
+        Base64Id(reinterpret_cast<const unsigned char*>(bytes.data()), id);
+        return id;
+    }
     return Base64(bytes, false);
 }
 

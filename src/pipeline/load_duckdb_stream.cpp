@@ -26,7 +26,7 @@ class DuckDbDestination::Stream {
 public:
     explicit Stream(DuckDbDestination& dest) : dest_(dest) {}
 
-    Status Load(LoadBatch& batch) {
+    Status Load(const LoadBatch& batch) {
         if (batch.table.write_disposition != "append") {
             return MakeError(ErrorCode::kInternal, "table " + batch.table.name + " does not append");
         }
@@ -112,7 +112,7 @@ private:
 std::unique_ptr<StreamingLoad> DuckDbDestination::StartStreamingLoad() {
     auto stream = std::make_shared<Stream>(*this);
     StreamingLoadOps ops;
-    ops.load = [stream](LoadBatch& batch) { return stream->Load(batch); };
+    ops.load = [stream](const LoadBatch& batch) { return stream->Load(batch); };
     ops.commit = [stream](const NormalizedPackage& package) { return stream->Commit(package); };
     ops.abandon = [stream] { stream->Abandon(); };
     return std::make_unique<StreamingLoad>(std::move(ops), kMaxQueuedBytes);

@@ -6,7 +6,8 @@ namespace oc::pipeline {
 
 StreamingLoad::StreamingLoad(StreamingLoadOps ops, size_t max_queued_bytes)
     : ops_(std::move(ops)), max_bytes_(max_queued_bytes) {
-    thread_ = std::thread([this] { Run(); });
+    loader_ = std::thread([this] { RunLoader(); });
+    writer_ = std::thread([this] { RunWriter(); });
 }
 
 StreamingLoad::~StreamingLoad() {
@@ -16,54 +17,67 @@ StreamingLoad::~StreamingLoad() {
 
 void StreamingLoad::Add(const Table& table, std::string jsonl, size_t rows, JobWriter* file) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return closing_ || queue_.empty() || queued_bytes_ < max_bytes_; });
-    if (closing_ || (failed_ && file == nullptr)) return;
-    LoadBatch batch;
-    batch.table.name = table.name;
-    batch.table.parent = table.parent;
-    batch.table.root = table.root;
-    batch.table.write_disposition = table.write_disposition;
-    batch.table.columns = table.columns;
-    batch.jsonl = std::move(jsonl);
-    batch.rows = rows;
-    batch.file = file;
-    queued_bytes_ += batch.jsonl.size();
-    queue_.push_back(std::move(batch));
+    cv_.wait(lock, [&] { return closing_ || queued_bytes_ < max_bytes_; });
+    const bool load = !failed_;
+    if (closing_ || (!load && file == nullptr)) return;
+    auto q = std::make_shared<Queued>();
+    q->batch.table.name = table.name;
+    q->batch.table.parent = table.parent;
+    q->batch.table.root = table.root;
+    q->batch.table.write_disposition = table.write_disposition;
+    q->batch.table.columns = table.columns;
+    q->batch.jsonl = std::move(jsonl);
+    q->batch.rows = rows;
+    q->batch.file = file;
+    q->pending = (load ? 1 : 0) + (file != nullptr ? 1 : 0);
+    queued_bytes_ += q->batch.jsonl.size();
+    if (load) to_load_.push_back(q);
+    if (file != nullptr) to_write_.push_back(q);
     cv_.notify_all();
 }
 
-void StreamingLoad::Run() {
+void StreamingLoad::DoneLocked(const std::shared_ptr<Queued>& q) {
+    if (--q->pending == 0) queued_bytes_ -= q->batch.jsonl.size();
+}
+
+void StreamingLoad::RunLoader() {
     pthread_setname_np(pthread_self(), "cortex-load");
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-        cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // closing
-        LoadBatch batch = std::move(queue_.front());
-        queue_.pop_front();
-        const bool load = !failed_;
+        cv_.wait(lock, [&] { return closing_ || !to_load_.empty(); });
+        if (to_load_.empty()) return;  // closing
+        std::shared_ptr<Queued> q = std::move(to_load_.front());
+        to_load_.pop_front();
         lock.unlock();
-        Status written = batch.file != nullptr ? batch.file->Write(batch.jsonl) : Status();
-        Status loaded = load ? ops_.load(batch) : Status();
+        Status st = ops_.load(q->batch);  // may read the batch the writer reads too
         lock.lock();
-        queued_bytes_ -= batch.jsonl.size();
-        if (!written && write_error_.empty()) write_error_ = written.error().message;
-        if (load) {
-            if (loaded) {
-                loaded_rows_[batch.table.name] += batch.rows;
-            } else {
-                failed_ = true;
-                error_ = loaded.error().message;
-                // Batches still to be written to their files stay queued.
-                for (auto it = queue_.begin(); it != queue_.end();) {
-                    if (it->file != nullptr) {
-                        ++it;
-                        continue;
-                    }
-                    queued_bytes_ -= it->jsonl.size();
-                    it = queue_.erase(it);
-                }
-            }
+        DoneLocked(q);
+        if (st) {
+            loaded_rows_[q->batch.table.name] += q->batch.rows;
+        } else {
+            failed_ = true;
+            error_ = st.error().message;
+            for (const auto& rest : to_load_) DoneLocked(rest);
+            to_load_.clear();
         }
+        cv_.notify_all();
+        if (failed_) return;
+    }
+}
+
+void StreamingLoad::RunWriter() {
+    pthread_setname_np(pthread_self(), "cortex-write");
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+        cv_.wait(lock, [&] { return closing_ || !to_write_.empty(); });
+        if (to_write_.empty()) return;  // closing
+        std::shared_ptr<Queued> q = std::move(to_write_.front());
+        to_write_.pop_front();
+        lock.unlock();
+        Status st = q->batch.file->Write(q->batch.jsonl);
+        lock.lock();
+        DoneLocked(q);
+        if (!st && write_error_.empty()) write_error_ = st.error().message;
         cv_.notify_all();
     }
 }
@@ -74,7 +88,8 @@ void StreamingLoad::Close() {
         closing_ = true;
         cv_.notify_all();
     }
-    if (thread_.joinable()) thread_.join();
+    if (loader_.joinable()) loader_.join();
+    if (writer_.joinable()) writer_.join();
 }
 
 bool StreamingLoad::Commit(const NormalizedPackage& package) {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,7 +33,7 @@ struct LoadBatch {
 // What a destination does with the batches. `load` runs on the loader thread; `commit` (after
 // the last batch was loaded) and `abandon` on the caller's thread.
 struct StreamingLoadOps {
-    std::function<Status(LoadBatch& batch)> load;
+    std::function<Status(const LoadBatch& batch)> load;
     // Writes the package's system rows and commits.
     std::function<Status(const NormalizedPackage& package)> commit;
     // Rolls back whatever was loaded; called once when the load does not commit.
@@ -41,16 +42,16 @@ struct StreamingLoadOps {
 
 class StreamingLoad {
 public:
-    // max_queued_bytes bounds the jsonl waiting for the loader (Add blocks beyond it).
+    // max_queued_bytes bounds the jsonl not yet loaded and written (Add blocks beyond it).
     StreamingLoad(StreamingLoadOps ops, size_t max_queued_bytes);
     ~StreamingLoad();  // abandons an uncommitted load
     StreamingLoad(const StreamingLoad&) = delete;
     StreamingLoad& operator=(const StreamingLoad&) = delete;
 
-    // Queues a batch. `file`: the loader thread appends the lines to it before loading them, in
-    // queue order, also after the loader gave up (a batch without a file is then dropped).
+    // Queues a batch for the loader thread and, with a `file`, for the writer thread, which
+    // appends the lines to it in queue order (also after the loader gave up).
     void Add(const Table& table, std::string jsonl, size_t rows, JobWriter* file = nullptr);
-    // Waits for the queued batches and stops the loader thread (after which the destination's
+    // Waits for the queued batches and stops both threads (after which the destination's
     // connection is the caller's again). Commit does it too.
     void Close();
     // After the package is normalized: waits for the queued batches, checks that every table got
@@ -62,21 +63,28 @@ public:
     const std::string& write_error() const { return write_error_; }
 
 private:
-    void Run();
+    struct Queued {
+        LoadBatch batch;
+        int pending = 0;  // threads still to process it (guarded by mu_)
+    };
+    void RunLoader();
+    void RunWriter();
+    // One thread is done with q: its bytes leave the bound when both are.
+    void DoneLocked(const std::shared_ptr<Queued>& q);
 
     StreamingLoadOps ops_;
     size_t max_bytes_;
     std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<LoadBatch> queue_;
+    std::deque<std::shared_ptr<Queued>> to_load_, to_write_;
     size_t queued_bytes_ = 0;
     bool closing_ = false;  // no more batches
     bool failed_ = false;
     bool done_ = false;  // committed or abandoned
     std::string error_;
     std::string write_error_;
-    std::map<std::string, size_t> loaded_rows_;  // by table (loader thread until Stop)
-    std::thread thread_;
+    std::map<std::string, size_t> loaded_rows_;  // by table
+    std::thread loader_, writer_;
 };
 
 }  // namespace oc::pipeline

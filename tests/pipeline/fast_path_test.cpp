@@ -234,7 +234,7 @@ struct ScriptedLoad {
     int commits = 0, abandons = 0;
     StreamingLoadOps Ops() {
         StreamingLoadOps ops;
-        ops.load = [this](LoadBatch& b) -> Status {
+        ops.load = [this](const LoadBatch& b) -> Status {
             if (static_cast<int>(loaded.size()) == fail_at)
                 return MakeError(ErrorCode::kInternal, "batch rejected");
             loaded.push_back(b.table.name + ":" + std::to_string(b.rows) + ":" + b.jsonl);

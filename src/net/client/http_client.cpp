@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <memory>
 #include <chrono>
 #include <ctime>
@@ -106,6 +107,8 @@ private:
 };
 
 // State of one attempt, shared with the curl callbacks.
+constexpr size_t kBodyPadding = 64;
+
 struct Attempt {
     const ClientRequest* request = nullptr;
     ClientResponse response;
@@ -161,6 +164,15 @@ size_t OnWrite(char* data, size_t size, size_t count, void* user) {
     if (a->response.body.size() + total > kMaxBufferedBody) {
         a->too_large = true;
         return 0;
+    }
+    if (a->response.body.empty()) {
+        // The whole body in one allocation, with room for a parser's padding after it (simdjson
+        // reads 64 bytes past the end; without them it copies the body).
+        const std::string length = a->response.Header("content-length");
+        size_t n = 0;
+        if (std::from_chars(length.data(), length.data() + length.size(), n).ec == std::errc() &&
+            n <= kMaxBufferedBody)
+            a->response.body.reserve(n + kBodyPadding);
     }
     a->response.body.append(data, total);
     return total;
