@@ -40,14 +40,19 @@ void StreamingLoad::DoneLocked(const std::shared_ptr<Queued>& q) {
     if (--q->pending == 0) queued_bytes_ -= q->batch.jsonl.size();
 }
 
+std::shared_ptr<StreamingLoad::Queued> StreamingLoad::NextLocked(
+    std::unique_lock<std::mutex>& lock, std::deque<std::shared_ptr<Queued>>& queue) {
+    cv_.wait(lock, [&] { return closing_ || !queue.empty(); });
+    if (queue.empty()) return nullptr;  // closing
+    std::shared_ptr<Queued> q = std::move(queue.front());
+    queue.pop_front();
+    return q;
+}
+
 void StreamingLoad::RunLoader() {
     pthread_setname_np(pthread_self(), "cortex-load");
     std::unique_lock<std::mutex> lock(mu_);
-    for (;;) {
-        cv_.wait(lock, [&] { return closing_ || !to_load_.empty(); });
-        if (to_load_.empty()) return;  // closing
-        std::shared_ptr<Queued> q = std::move(to_load_.front());
-        to_load_.pop_front();
+    while (std::shared_ptr<Queued> q = NextLocked(lock, to_load_)) {
         lock.unlock();
         Status st = ops_.load(q->batch);  // may read the batch the writer reads too
         lock.lock();
@@ -68,11 +73,7 @@ void StreamingLoad::RunLoader() {
 void StreamingLoad::RunWriter() {
     pthread_setname_np(pthread_self(), "cortex-write");
     std::unique_lock<std::mutex> lock(mu_);
-    for (;;) {
-        cv_.wait(lock, [&] { return closing_ || !to_write_.empty(); });
-        if (to_write_.empty()) return;  // closing
-        std::shared_ptr<Queued> q = std::move(to_write_.front());
-        to_write_.pop_front();
+    while (std::shared_ptr<Queued> q = NextLocked(lock, to_write_)) {
         lock.unlock();
         Status st = q->batch.file->Write(q->batch.jsonl);
         lock.lock();

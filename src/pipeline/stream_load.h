@@ -69,6 +69,9 @@ private:
     };
     void RunLoader();
     void RunWriter();
+    // The next batch of `queue`, waiting for one; null once closing with the queue empty.
+    std::shared_ptr<Queued> NextLocked(std::unique_lock<std::mutex>& lock,
+                                       std::deque<std::shared_ptr<Queued>>& queue);
     // One thread is done with q: its bytes leave the bound when both are.
     void DoneLocked(const std::shared_ptr<Queued>& q);
 

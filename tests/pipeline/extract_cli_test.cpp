@@ -1,18 +1,15 @@
 // `cortex pipeline run FILE` through the real binary: bad configs (unknown key, missing secret,
 // bad JSONPath, unreachable host) give one line on stderr naming the key or URL, a non-zero exit
 // and nothing loaded.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
+#include "cortex_process.h"
 #include "extract_mock.h"
 #include "net/server.h"
 #include "store/duckdb/connection.h"
@@ -20,58 +17,20 @@
 namespace oc::pipeline {
 namespace {
 
-struct Exit {
-    int code = -1;
-    std::string out, err;
-};
+using Exit = oc::testing::CliResult;
 
-std::string ReadAll(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Runs `cortex args...` in cwd with exactly the given environment (plus PATH), bounded to 60 s.
+// Runs `cortex args...` in cwd with exactly the given environment (plus PATH and HOME), bounded
+// to 60 s.
 Exit RunCortexIn(const std::filesystem::path& cwd, const std::vector<std::string>& args,
-                 const std::vector<std::string>& env = {}) {
-    const auto out_path = cwd / "stdout.txt", err_path = cwd / "stderr.txt";
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (chdir(cwd.c_str()) != 0) _exit(126);
-        int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<std::string> all = {CORTEX_BINARY};
-        for (const auto& a : args) all.push_back(a);
-        std::vector<char*> argv;
-        for (auto& a : all) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        std::vector<std::string> envs = env;
-        envs.push_back("PATH=/usr/bin:/bin");
-        envs.push_back("HOME=" + cwd.string());
-        std::vector<char*> envp;
-        for (auto& v : envs) envp.push_back(v.data());
-        envp.push_back(nullptr);
-        execve(CORTEX_BINARY, argv.data(), envp.data());
-        _exit(127);
-    }
-    Exit result;
-    int status = 0;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = ReadAll(out_path);
-    result.err = ReadAll(err_path);
-    return result;
+                 std::map<std::string, std::string> env = {}) {
+    oc::testing::SpawnOptions options;
+    options.cwd = cwd.string();
+    options.exact_env = true;
+    options.env = std::move(env);
+    options.env["PATH"] = "/usr/bin:/bin";
+    options.env["HOME"] = cwd.string();
+    const std::string out = (cwd / "stdout.txt").string(), err = (cwd / "stderr.txt").string();
+    return oc::testing::WaitForCortex(oc::testing::SpawnCortex(args, out, err, options), out, err);
 }
 
 class PipelineCli : public ::testing::Test {
@@ -95,7 +54,7 @@ protected:
     // Exit code 1 and exactly one error line on stderr, the last one, naming `needle`
     // (plain progress lines may precede it when stderr is not a terminal).
     void ExpectOneLineError(const Exit& r, const std::string& needle) {
-        EXPECT_EQ(r.code, 1) << r.err;
+        EXPECT_EQ(r.exit_code, 1) << r.err;
         std::vector<std::string> lines;
         std::stringstream ss(r.err);
         for (std::string line; std::getline(ss, line);) lines.push_back(line);
@@ -144,8 +103,8 @@ TEST_F(PipelineCli, MissingSecretNamesTheKeyAndTheEnvVariable) {
         r, "missing secret `api_key` for `client.auth` (set SOURCES__REST_API__API_KEY");
     EXPECT_FALSE(std::filesystem::exists(dir_ / "cli_pipe.duckdb"));
     // The same file runs once the secret is in the environment.
-    auto ok = RunCortexIn(dir_, {"pipeline", "run", "p.yaml"}, {"SOURCES__REST_API__API_KEY=s3"});
-    EXPECT_EQ(ok.code, 0) << ok.err;
+    auto ok = RunCortexIn(dir_, {"pipeline", "run", "p.yaml"}, {{"SOURCES__REST_API__API_KEY", "s3"}});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
     EXPECT_EQ(DataTables(), (std::vector<std::string>{"parents"}));
 }
 
@@ -187,7 +146,7 @@ TEST_F(PipelineCli, UnreachableHostNamesTheUrlAndLoadsNothing) {
     // Nothing of the failed run is left to be loaded later: a fixed run loads parents once.
     Write("p.yaml", Head(api_.base) + "resources:\n  - parents\n");
     auto ok = RunCortexIn(dir_, {"pipeline", "run", "p.yaml"});
-    ASSERT_EQ(ok.code, 0) << ok.err;
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
     EXPECT_EQ(DataTables(), (std::vector<std::string>{"parents"}));
     auto db = store::Database::Open((dir_ / "cli_pipe.duckdb").string());
     ASSERT_TRUE(db);

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "mock_api.h"
+#include "scenario.h"
 #include "pipeline/config.h"
 #include "pipeline/normalize.h"
 #include "pipeline/pipeline.h"
@@ -32,16 +33,9 @@ Json SecondRun() {
                         Json{{"id", 3}, {"name", "c"}, {"tags", Json::array({"w"})}}});
 }
 
-class MergeScenario : public ::testing::Test {
+class MergeScenario : public ScenarioDir {
 protected:
-    void SetUp() override {
-        std::mt19937_64 rng{std::random_device{}()};
-        dir_ = std::filesystem::temp_directory_path() / ("oc_merge_" + std::to_string(rng()));
-        std::filesystem::create_directories(dir_);
-        secrets_.project_dir = dir_.string();
-        secrets_.use_process_env = false;
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
+    MergeScenario() : ScenarioDir("oc_merge_") {}
 
     Json Config(const std::string& strategy, bool with_key = true) {
         Json res{{"name", "records"},
@@ -51,16 +45,6 @@ protected:
                     {"dataset_name", "merged"},
                     {"client", {{"base_url", api_.base}}},
                     {"resources", Json::array({res})}};
-    }
-
-    Result<LoadInfo> Run(const Json& doc) {
-        auto cfg = ParsePipelineConfig(doc, "test.json", secrets_);
-        if (!cfg) return cfg.error();
-        RunOptions opt;
-        opt.working_dir = dir_.string();
-        opt.pipelines_dir = (dir_ / "pipelines").string();
-        opt.extract.max_retries = 0;
-        return RunPipeline(*cfg, opt);
     }
 
     // The query's rows, cells joined by `|`, rows by `;`.
@@ -83,8 +67,6 @@ protected:
     }
 
     MockApi api_;
-    std::filesystem::path dir_;
-    SecretSources secrets_;
 };
 
 TEST_F(MergeScenario, UpsertUpdatesInsertsAndReplacesNestedRows) {

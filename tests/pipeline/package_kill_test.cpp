@@ -2,7 +2,6 @@
 // destination transaction) and after the commit; the next run completes the package with no
 // duplicate and no lost row, and `_dlt_loads` records the load once. Also `load-package` and
 // `failed-jobs`. The pause points come from the CORTEX_PIPELINE_TEST_PAUSE test hook.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,6 +16,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "cortex_process.h"
 #include "loopback_server.h"
 #include "net/server.h"
 #include "store/duckdb/connection.h"
@@ -62,10 +62,7 @@ private:
     std::unique_ptr<net::Server> server_;
 };
 
-struct Exit {
-    int code = -1;
-    std::string out, err;
-};
+using Exit = oc::testing::CliResult;
 
 class PackageKill : public ::testing::Test {
 protected:
@@ -96,48 +93,22 @@ protected:
         fs::remove_all(dir_);
     }
 
+    // Starts `cortex args...` in the test dir with exactly PATH, HOME and the pause hook as its
+    // environment; stdin is /dev/null, so a confirmation prompt reads EOF: "no".
     pid_t Spawn(const std::vector<std::string>& args, const std::string& pause) {
-        const auto out_path = dir_ / "stdout.txt", err_path = dir_ / "stderr.txt";
-        pid_t pid = fork();
-        if (pid == 0) {
-            if (chdir(dir_.c_str()) != 0) _exit(126);
-            int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            int in = open("/dev/null", O_RDONLY);  // a confirmation prompt reads EOF: "no"
-            dup2(in, 0);
-            dup2(o, 1);
-            dup2(e, 2);
-            std::vector<std::string> all = {CORTEX_BINARY};
-            for (const auto& a : args) all.push_back(a);
-            std::vector<char*> argv;
-            for (auto& a : all) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            std::vector<std::string> envs = {"PATH=/usr/bin:/bin", "HOME=" + dir_.string()};
-            if (!pause.empty()) envs.push_back("CORTEX_PIPELINE_TEST_PAUSE=" + pause);
-            std::vector<char*> envp;
-            for (auto& v : envs) envp.push_back(v.data());
-            envp.push_back(nullptr);
-            execve(CORTEX_BINARY, argv.data(), envp.data());
-            _exit(127);
-        }
-        return pid;
+        oc::testing::SpawnOptions options;
+        options.cwd = dir_.string();
+        options.exact_env = true;
+        options.env = {{"PATH", "/usr/bin:/bin"}, {"HOME", dir_.string()}};
+        if (!pause.empty()) options.env["CORTEX_PIPELINE_TEST_PAUSE"] = pause;
+        return oc::testing::SpawnCortex(args, Out(), Err(), options);
     }
 
     Exit Run(const std::vector<std::string>& args) {
-        pid_t pid = Spawn(args, "");
-        int status = 0;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return Exit{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(dir_ / "stdout.txt"),
-                    ReadAll(dir_ / "stderr.txt")};
+        return oc::testing::WaitForCortex(Spawn(args, ""), Out(), Err(), 90);
     }
+    std::string Out() const { return (dir_ / "stdout.txt").string(); }
+    std::string Err() const { return (dir_ / "stderr.txt").string(); }
 
     // Starts a run that pauses at `point`, waits for the pause, then kill -9.
     void RunAndKillAt(const std::string& point) {
@@ -205,7 +176,7 @@ protected:
     // After the kill: the next run completes; exact rows, no duplicate, one `_dlt_loads` row.
     void ExpectCompletedOnce() {
         Exit rerun = Run(RunArgs());
-        ASSERT_EQ(rerun.code, 0) << rerun.err;
+        ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
         EXPECT_NE(rerun.out.find("1 load package(s) were loaded to destination duckdb and into "
                                  "dataset kd"),
                   std::string::npos)
@@ -222,7 +193,7 @@ protected:
         EXPECT_EQ(Leftovers(), 0);
         // A third run finds nothing new (the incremental state was committed with the rows).
         Exit third = Run(RunArgs());
-        ASSERT_EQ(third.code, 0) << third.err;
+        ASSERT_EQ(third.exit_code, 0) << third.err;
         EXPECT_NE(third.out.find("0 load package(s)"), std::string::npos) << third.out;
         EXPECT_EQ(Count("SELECT count(*) FROM kd.items"), kRows);
         EXPECT_EQ(Count("SELECT count(*) FROM kd._dlt_loads"), 1);
@@ -278,19 +249,19 @@ TEST_F(PackageKill, DropPendingPackagesThenRunStartsOver) {
     const std::string dropped = pending[0];
     // Without --yes the question is asked; no answer keeps the package.
     Exit asked = Run({"pipeline", "kp", "drop-pending-packages", "--pipelines-dir", pdir});
-    EXPECT_EQ(asked.code, 1) << asked.err;
+    EXPECT_EQ(asked.exit_code, 1) << asked.err;
     EXPECT_EQ(asked.out, "Pending packages of pipeline kp:\n" + dropped +
                              ": EXTRACTED, 1 job(s)\nDelete the above packages? [y/N] Aborted\n");
     EXPECT_EQ(Packages("new"), pending);
     Exit drop = Run({"pipeline", "kp", "drop-pending-packages", "--yes", "--pipelines-dir", pdir});
-    ASSERT_EQ(drop.code, 0) << drop.err;
+    ASSERT_EQ(drop.exit_code, 0) << drop.err;
     EXPECT_EQ(drop.out, "Pending packages of pipeline kp:\n" + dropped +
                             ": EXTRACTED, 1 job(s)\nDropped 1 pending package(s)\n");
     EXPECT_TRUE(Packages("new").empty());
     EXPECT_TRUE(Packages("normalized").empty());
     // The next run extracts again under a new load id: nothing of the dropped package resumes.
     Exit rerun = Run(RunArgs());
-    ASSERT_EQ(rerun.code, 0) << rerun.err;
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
     EXPECT_EQ(rerun.out.find(dropped), std::string::npos) << rerun.out;
     auto loaded = Packages("loaded");
     ASSERT_EQ(loaded.size(), 1u);
@@ -298,10 +269,10 @@ TEST_F(PackageKill, DropPendingPackagesThenRunStartsOver) {
     EXPECT_EQ(Count("SELECT count(*) FROM kd.items"), kRows);
     EXPECT_EQ(Count("SELECT count(*) FROM kd._dlt_loads"), 1);
     Exit none = Run({"pipeline", "kp", "drop-pending-packages", "--pipelines-dir", pdir});
-    EXPECT_EQ(none.code, 0) << none.err;
+    EXPECT_EQ(none.exit_code, 0) << none.err;
     EXPECT_EQ(none.out, "No pending packages found for pipeline kp\n");
     Exit missing = Run({"pipeline", "nope", "drop-pending-packages", "--pipelines-dir", pdir});
-    EXPECT_EQ(missing.code, 1);
+    EXPECT_EQ(missing.exit_code, 1);
     EXPECT_NE(missing.err.find("error: pipeline nope not found in " + pdir), std::string::npos)
         << missing.err;
 }
@@ -311,7 +282,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     Exec("CREATE TABLE kd.items (id BIGINT CHECK (id < 100), name VARCHAR, _dlt_load_id VARCHAR "
          "NOT NULL, _dlt_id VARCHAR NOT NULL)");
     Exit failed = Run(RunArgs());
-    EXPECT_EQ(failed.code, 1);
+    EXPECT_EQ(failed.exit_code, 1);
     EXPECT_NE(failed.err.find("error: load package "), std::string::npos) << failed.err;
     EXPECT_NE(failed.err.find("job items."), std::string::npos) << failed.err;
     auto pending = Packages("normalized");
@@ -320,7 +291,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     const std::string pdir = (dir_ / "pipes").string();
 
     Exit jobs = Run({"pipeline", "kp", "failed-jobs", "--pipelines-dir", pdir});
-    ASSERT_EQ(jobs.code, 0) << jobs.err;
+    ASSERT_EQ(jobs.exit_code, 0) << jobs.err;
     EXPECT_EQ(jobs.out.rfind("Checking failed jobs in load id '" + id + "'\nJOB: items.", 0), 0u)
         << jobs.out;
     EXPECT_NE(jobs.out.find(".jsonl(items)\nJOB file type: jsonl\nJOB file path: " +
@@ -331,7 +302,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     EXPECT_NE(jobs.out.find("CHECK"), std::string::npos) << jobs.out;
 
     Exit pkg = Run({"pipeline", "kp", "load-package", "--pipelines-dir", pdir});
-    ASSERT_EQ(pkg.code, 0) << pkg.err;
+    ASSERT_EQ(pkg.exit_code, 0) << pkg.err;
     EXPECT_EQ(pkg.out.rfind("Package " + id + " found in " +
                                 (Wd() / "load" / "normalized" / id).string() +
                                 "\nThe package with load id " + id +
@@ -348,7 +319,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     // Fix the table; the next run retries the failed job and completes the package.
     Exec("DROP TABLE kd.items");
     Exit ok = Run(RunArgs());
-    ASSERT_EQ(ok.code, 0) << ok.err;
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
     EXPECT_NE(ok.out.find("Load package " + id + " is LOADED and contains no failed jobs"),
               std::string::npos)
         << ok.out;
@@ -356,7 +327,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     EXPECT_EQ(Count("SELECT count(*) FROM kd._dlt_loads"), 1);
 
     Exit loaded = Run({"pipeline", "kp", "load-package", id, "--pipelines-dir", pdir});
-    ASSERT_EQ(loaded.code, 0) << loaded.err;
+    ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
     EXPECT_NE(loaded.out.find("is in LOADED state. It updated schema for 1 tables. The package "
                               "was LOADED at 20"),
               std::string::npos)
@@ -368,7 +339,7 @@ TEST_F(PackageKill, LoadPackageAndFailedJobsCommands) {
     Exit none = Run({"pipeline", "kp", "failed-jobs", "--pipelines-dir", pdir});
     EXPECT_EQ(none.out, "Checking failed jobs in load id '" + id + "'\nNo failed jobs found\n");
     Exit missing = Run({"pipeline", "nope", "failed-jobs", "--pipelines-dir", pdir});
-    EXPECT_EQ(missing.code, 1);
+    EXPECT_EQ(missing.exit_code, 1);
     EXPECT_NE(missing.err.find("error: pipeline nope not found in " + pdir), std::string::npos)
         << missing.err;
 }

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "mock_api.h"
+#include "scenario.h"
 #include "pipeline/config.h"
 #include "pipeline/package.h"
 #include "pipeline/package_flow.h"
@@ -36,17 +37,13 @@ std::vector<std::string> FilesIn(const fs::path& dir) {
     return out;
 }
 
-class PackageScenario : public ::testing::Test {
+class PackageScenario : public ScenarioDir {
 protected:
+    PackageScenario() : ScenarioDir("oc_pkg_") {}
     void SetUp() override {
-        std::mt19937_64 rng{std::random_device{}()};
-        dir_ = fs::temp_directory_path() / ("oc_pkg_" + std::to_string(rng()));
-        fs::create_directories(dir_);
-        secrets_.project_dir = dir_.string();
-        secrets_.use_process_env = false;
+        ScenarioDir::SetUp();
         secrets_.env_override = {{"SOURCES__REST_API__API_KEY", "sekret"}};
     }
-    void TearDown() override { fs::remove_all(dir_); }
 
     Json Config(Json resources) {
         return Json{{"pipeline_name", "pk_pipe"},
@@ -78,30 +75,11 @@ protected:
     Result<PipelineConfig> Parse(const Json& doc) {
         return ParsePipelineConfig(doc, "test.json", secrets_);
     }
-    Result<LoadInfo> Run(const Json& doc) {
-        auto cfg = Parse(doc);
-        if (!cfg) return cfg.error();
-        RunOptions opt;
-        opt.working_dir = dir_.string();
-        opt.pipelines_dir = (dir_ / "pipelines").string();
-        opt.extract.max_retries = 0;
-        return RunPipeline(*cfg, opt);
-    }
     fs::path Wd() const { return dir_ / "pipelines" / "pk_pipe"; }
     PackageStore Store() const { return PackageStore(Wd().string()); }
 
-    std::string Text(const std::string& sql) {
-        auto db = store::Database::Open((dir_ / "pk_pipe.duckdb").string());
-        EXPECT_TRUE(db);
-        auto conn = (*db)->Connect();
-        auto r = (*conn)->Query(sql);
-        EXPECT_TRUE(r) << (r ? "" : r.error().message);
-        return r && (*r)->RowCount() > 0 ? (*r)->GetString(0, 0) : "";
-    }
-    int64_t Count(const std::string& sql) {
-        const std::string n = Text(sql);
-        return n.empty() ? -1 : std::stoll(n);
-    }
+    std::string Text(const std::string& sql) { return Cell("pk_pipe.duckdb", sql); }
+    int64_t Count(const std::string& sql) { return Number("pk_pipe.duckdb", sql); }
     // package_completed.json of a loaded package.
     Json Completed(const std::string& id) {
         auto done =
@@ -127,8 +105,6 @@ protected:
         fs::remove(to / "package_completed.json");
     }
 
-    fs::path dir_;
-    SecretSources secrets_;
     MockApi api_;
 };
 

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "mock_api.h"
+#include "scenario.h"
 #include "net/server.h"
 #include "pipeline/config.h"
 #include "pipeline/presets.h"
@@ -18,17 +19,13 @@
 namespace oc::pipeline {
 namespace {
 
-class PipelineScenario : public ::testing::Test {
+class PipelineScenario : public ScenarioDir {
 protected:
+    PipelineScenario() : ScenarioDir("oc_pipe_") {}
     void SetUp() override {
-        std::mt19937_64 rng{std::random_device{}()};
-        dir_ = std::filesystem::temp_directory_path() / ("oc_pipe_" + std::to_string(rng()));
-        std::filesystem::create_directories(dir_);
-        secrets_.project_dir = dir_.string();
-        secrets_.use_process_env = false;
+        ScenarioDir::SetUp();
         secrets_.env_override = {{"SOURCES__REST_API__API_KEY", "sekret"}};
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
 
     Json Config(Json resources, Json paginator = Json()) {
         Json client = Json{{"base_url", api_.base}, {"auth", "bearer"}};
@@ -39,24 +36,7 @@ protected:
                     {"resources", resources}};
     }
 
-    Result<LoadInfo> Run(const Json& doc) {
-        auto cfg = ParsePipelineConfig(doc, "test.json", secrets_);
-        if (!cfg) return cfg.error();
-        RunOptions opt;
-        opt.working_dir = dir_.string();
-        opt.pipelines_dir = (dir_ / "pipelines").string();
-        opt.extract.max_retries = 0;
-        return RunPipeline(*cfg, opt);
-    }
-
-    int64_t Count(const std::string& sql) {
-        auto db = store::Database::Open((dir_ / "test_pipe.duckdb").string());
-        EXPECT_TRUE(db);
-        auto conn = (*db)->Connect();
-        auto r = (*conn)->Query(sql);
-        EXPECT_TRUE(r) << (r ? "" : r.error().message);
-        return r ? (*r)->GetInt64(0, 0) : -1;
-    }
+    int64_t Count(const std::string& sql) { return Number("test_pipe.duckdb", sql); }
 
     std::vector<std::string> Columns(const std::string& table) {
         auto db = store::Database::Open((dir_ / "test_pipe.duckdb").string());
@@ -82,8 +62,6 @@ protected:
     }
 
     MockApi api_;
-    std::filesystem::path dir_;
-    SecretSources secrets_;
 };
 
 TEST_F(PipelineScenario, JsonLinkNestedUsersWithBearerSecret) {

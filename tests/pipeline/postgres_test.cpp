@@ -8,6 +8,7 @@
 #include <random>
 
 #include "mock_api.h"
+#include "scenario.h"
 #include "pg_cluster.h"
 #include "pipeline/config.h"
 #include "pipeline/package.h"
@@ -21,8 +22,9 @@ namespace fs = std::filesystem;
 
 testing::PgCluster* g_pg = nullptr;
 
-class PostgresScenario : public ::testing::Test {
+class PostgresScenario : public ScenarioDir {
 protected:
+    PostgresScenario() : ScenarioDir("oc_pgt_") {}
     static void SetUpTestSuite() {
         g_pg = new testing::PgCluster();
         if (!g_pg->Start()) {
@@ -38,18 +40,15 @@ protected:
         ASSERT_NE(g_pg, nullptr);
         ASSERT_GT(g_pg->port(), 0);
         ASSERT_TRUE(Connect()) << "cannot reach the test cluster: " << g_pg->error();
+        ScenarioDir::SetUp();
         std::mt19937_64 rng{std::random_device{}()};
         dataset_ = "loaded_data_" + std::to_string(rng() % 1000000);
-        dir_ = fs::temp_directory_path() / ("oc_pgt_" + std::to_string(rng()));
-        fs::create_directories(dir_);
-        secrets_.project_dir = dir_.string();
-        secrets_.use_process_env = false;
         secrets_.env_override = {{"SOURCES__REST_API__API_KEY", "sekret"},
                                  {"DESTINATION__POSTGRES__CREDENTIALS", g_pg->url()}};
     }
     void TearDown() override {
         if (conn_ != nullptr) PQfinish(conn_);
-        fs::remove_all(dir_);
+        ScenarioDir::TearDown();
     }
 
     bool Connect() {
@@ -87,21 +86,10 @@ protected:
                     {"client", {{"base_url", api_.base}, {"auth", "bearer"}}},
                     {"resources", resources}};
     }
-    Result<LoadInfo> Run(const Json& doc) {
-        auto cfg = ParsePipelineConfig(doc, "test.json", secrets_);
-        if (!cfg) return cfg.error();
-        RunOptions opt;
-        opt.working_dir = dir_.string();
-        opt.pipelines_dir = (dir_ / "pipelines").string();
-        opt.extract.max_retries = 0;
-        return RunPipeline(*cfg, opt);
-    }
     fs::path Wd() const { return dir_ / "pipelines" / "pg_pipe"; }
 
     PGconn* conn_ = nullptr;
     std::string dataset_;
-    fs::path dir_;
-    SecretSources secrets_;
     MockApi api_;
 };
 

@@ -27,30 +27,6 @@ std::string ReadFile(const std::string& path) {
     return ss.str();
 }
 
-// fork + exec with stdout/stderr to files; env entries are added to the inherited environment.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path,
-            const std::map<std::string, std::string>& env, const std::string& cwd = "",
-            const std::string& in_path = "/dev/null") {
-    pid_t pid = fork();
-    if (pid != 0) return pid;
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = open(in_path.c_str(), O_RDONLY);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> argv;
-    std::string bin = CORTEX_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-}
-
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
     static_cast<std::string*>(user)->append(data, size * n);
     return size * n;
@@ -83,10 +59,38 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
-namespace {
+pid_t SpawnCortex(const std::vector<std::string>& args, const std::string& out_path,
+                  const std::string& err_path, const SpawnOptions& options) {
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = open(options.stdin_path.c_str(), O_RDONLY);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<std::string> copy = args;
+    std::string bin = CORTEX_BINARY;
+    std::vector<char*> argv = {bin.data()};
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (!options.exact_env) {
+        for (const auto& [k, v] : options.env) setenv(k.c_str(), v.c_str(), 1);
+        execv(bin.c_str(), argv.data());
+        _exit(127);
+    }
+    std::vector<std::string> entries;
+    for (const auto& [k, v] : options.env) entries.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : entries) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    execve(bin.c_str(), argv.data(), envp.data());
+    _exit(127);
+}
 
-// Waits up to timeout_s for the spawned child (then SIGKILL, err "timeout") and collects its output.
-CliResult WaitForCortex(pid_t pid, const std::string& out, const std::string& err, int timeout_s) {
+CliResult WaitForCortex(pid_t pid, const std::string& out_path, const std::string& err_path,
+                        int timeout_s) {
     CliResult r;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     int status = 0;
@@ -100,17 +104,15 @@ CliResult WaitForCortex(pid_t pid, const std::string& out, const std::string& er
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
+    r.out = ReadFile(out_path);
+    r.err = ReadFile(err_path);
     return r;
 }
-
-}  // namespace
 
 CliResult RunCortex(const std::vector<std::string>& args, int timeout_s) {
     TempDir tmp;
     std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
-    pid_t pid = Spawn(args, out, err, {});
+    pid_t pid = SpawnCortex(args, out, err);
     return WaitForCortex(pid, out, err, timeout_s);
 }
 
@@ -120,8 +122,11 @@ CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& ar
     TempDir tmp;
     std::string out = tmp.path() + "/out", err = tmp.path() + "/err", in = tmp.path() + "/in";
     std::ofstream(in, std::ios::binary) << stdin_text;
-    pid_t pid = Spawn(args, out, err, env, cwd, in);
-    return WaitForCortex(pid, out, err, timeout_s);
+    SpawnOptions options;
+    options.cwd = cwd;
+    options.stdin_path = in;
+    options.env = env;
+    return WaitForCortex(SpawnCortex(args, out, err, options), out, err, timeout_s);
 }
 
 std::unique_ptr<CortexServer> CortexServer::Start(const std::string& data_dir,
@@ -135,7 +140,9 @@ std::unique_ptr<CortexServer> CortexServer::Start(const std::string& data_dir,
     server->stderr_path_ = base + ".err";
     std::vector<std::string> args = {"serve", "--port", "0", "--data-dir", data_dir};
     args.insert(args.end(), extra.begin(), extra.end());
-    server->pid_ = Spawn(args, out_path, server->stderr_path_, env);
+    SpawnOptions options;
+    options.env = env;
+    server->pid_ = SpawnCortex(args, out_path, server->stderr_path_, options);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         std::string out = ReadFile(out_path);

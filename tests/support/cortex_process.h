@@ -36,6 +36,22 @@ CliResult RunCortexIn(const std::string& cwd, const std::vector<std::string>& ar
                       const std::map<std::string, std::string>& env = {}, int timeout_s = 60,
                       const std::string& stdin_text = "");
 
+// How SpawnCortex starts the child.
+struct SpawnOptions {
+    std::string cwd;                        // "" = the test's working dir
+    std::string stdin_path = "/dev/null";
+    std::map<std::string, std::string> env;  // added to the inherited environment...
+    bool exact_env = false;                  // ...or, when set, the child's whole environment
+};
+
+// Starts `cortex args...` with stdout and stderr going to the given files; returns its pid.
+pid_t SpawnCortex(const std::vector<std::string>& args, const std::string& out_path,
+                  const std::string& err_path, const SpawnOptions& options = {});
+// Waits up to timeout_s for a spawned child (then SIGKILL, err "timeout") and collects its
+// output files.
+CliResult WaitForCortex(pid_t pid, const std::string& out_path, const std::string& err_path,
+                        int timeout_s = 60);
+
 class CortexServer {
 public:
     // Starts `cortex serve --port 0 --data-dir DIR extra...` and waits for "listening on".
