@@ -64,10 +64,10 @@ public:
         }
         OC_TRY(Begin());
         OC_TRY(dest_.WriteSystemRows(package));
+        ResetMemoryLimit();  // the commit may checkpoint: not under the load's limit
         TestPause("load");
         OC_TRY(dest_.conn_->Execute("COMMIT"));
         begun_ = false;
-        ResetMemoryLimit();
         return {};
     }
 

@@ -450,7 +450,9 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
         V list;
         int level;
     };
-    std::vector<std::pair<size_t, Cell>> row;
+    // The row's buffer is the scratch one (kept between rows when streamed: no allocation).
+    std::vector<std::pair<size_t, Cell>> row = std::move(row_scratch_);
+    row.clear();
     std::vector<ListRef> lists;
     std::vector<Pending> stack;
     // The table may move in tables_ when children are created: it is used by index.
@@ -531,6 +533,7 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
     if (stream_jsonl_) {
         AppendRow(done.jsonl, done, row);
         ++done.jsonl_rows;
+        row_scratch_ = std::move(row);  // before the nested rows below take it
     } else {
         done.rows.push_back(std::move(row));
     }

@@ -119,6 +119,7 @@ private:
     // shortened nested table name → its unshortened path (only names that were shortened)
     std::unordered_map<std::string, std::string> table_path_;
     std::string id_input_;  // scratch: the text a nested row's _dlt_id hashes
+    std::vector<std::pair<size_t, Cell>> row_scratch_;  // NormalizeRow's row buffer
     // JSON key → column name part
     std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> key_cache_;
     std::vector<Table> tables_;

@@ -294,7 +294,14 @@ Result<LoadedPackage> LoadNormalizedPackage(const PackageStore& store, const std
     OC_ASSIGN_OR_RETURN(bool loaded, dest.IsLoaded(load_id));
     const std::string started_at = NowIso();
     auto t0 = std::chrono::steady_clock::now();
-    const bool streamed = !loaded && stream != nullptr && stream->Commit(pkg);
+    bool streamed = false;
+    if (!loaded && stream != nullptr) {
+        streamed = stream->Commit(pkg);
+        // A commit can fail after the rows were published (e.g. its checkpoint failed): ask again.
+        if (!streamed) {
+            OC_ASSIGN_OR_RETURN(loaded, dest.IsLoaded(load_id));
+        }
+    }
     if (!loaded && !streamed) {
         std::string failed_job;
         Status st = dest.Load(pkg, &failed_job);

@@ -2,6 +2,8 @@
 
 #include "pipeline/raw_records_impl.h"
 
+#include <cstring>
+
 namespace oc::pipeline {
 namespace {
 
@@ -20,6 +22,69 @@ Json Skeleton(simdjson::dom::element e, const std::vector<JsonPathStep>& steps, 
         }
     }
     return out;
+}
+
+// Appends one item's source text as one line: as is when it has no line break (JSON keeps them
+// escaped inside strings, so one is whitespace between tokens), else minified.
+bool AppendLine(std::string& out, std::string_view text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                             text.back() == '\r'))
+        text.remove_suffix(1);
+    if (std::memchr(text.data(), '\n', text.size()) == nullptr &&
+        std::memchr(text.data(), '\r', text.size()) == nullptr) {
+        out.append(text);
+    } else {
+        const size_t at = out.size();
+        out.resize(at + text.size());
+        size_t len = 0;
+        if (simdjson::minify(text.data(), text.size(), out.data() + at, len)) return false;
+        out.resize(at + len);
+    }
+    out += '\n';
+    return true;
+}
+
+// The records' jsonl cut out of the body (On Demand parser, raw_json) instead of serialized
+// again from the DOM; false when that does not work out (then the caller serializes).
+bool SliceLines(const std::string& body, const std::vector<JsonPathStep>& steps, size_t count,
+                std::string& out) {
+    namespace od = simdjson::ondemand;
+    if (body.capacity() - body.size() < simdjson::SIMDJSON_PADDING) return false;
+    thread_local od::parser parser;
+    od::document doc;
+    if (parser.iterate(body.data(), body.size(), body.capacity()).get(doc)) return false;
+    od::array list;
+    if (steps.empty()) {
+        if (doc.get_array().get(list)) return false;
+    } else {
+        od::object obj;
+        if (doc.get_object().get(obj)) return false;
+        od::value cur;
+        for (size_t i = 0; i < steps.size(); ++i) {
+            if (obj.find_field(steps[i].key).get(cur)) return false;  // the first of that name
+            if (i + 1 < steps.size() && cur.get_object().get(obj)) return false;
+        }
+        if (cur.get_array().get(list)) return false;
+    }
+    size_t n = 0;
+    for (auto item : list) {
+        od::value v;
+        od::json_type type;
+        if (item.get(v) || v.type().get(type)) return false;
+        std::string_view text;
+        if (type == od::json_type::object) {
+            od::object o;
+            if (v.get_object().get(o) || o.raw_json().get(text)) return false;
+        } else if (type == od::json_type::array) {
+            od::array a;
+            if (v.get_array().get(a) || a.raw_json().get(text)) return false;
+        } else {
+            text = v.raw_json_token();
+        }
+        if (!AppendLine(out, text)) return false;
+        ++n;
+    }
+    return n == count;
 }
 
 }  // namespace
@@ -108,8 +173,11 @@ RawRecordsPtr ParseRawPage(const std::string& body, std::optional<JsonPath>& sel
     if (cur.get_array().get(list)) return nullptr;
     raw->items.reserve(list.size());
     for (simdjson::dom::element item : list) raw->items.push_back(item);
-    raw->lines.reserve(body.size());
-    AppendRawLines(raw->lines, *raw);
+    raw->lines.reserve(body.size() + raw->items.size());
+    if (!SliceLines(body, selector->steps, raw->items.size(), raw->lines)) {
+        raw->lines.clear();
+        AppendRawLines(raw->lines, *raw);
+    }
     *skeleton = Skeleton(root, selector->steps, 0);
     return raw;
 }

@@ -119,7 +119,7 @@ void AbsorbShort(const std::string_view* data, V a[25]) {
         const size_t len = data[k].size();
         const size_t words = len / 8 + 1;
         unsigned char block[kRate];
-        std::memcpy(block, data[k].data(), len);
+        if (len > 0) std::memcpy(block, data[k].data(), len);
         std::memset(block + len, 0, words * 8 - len);
         block[len] ^= 0x1F;  // SHAKE domain bits + pad start
         for (size_t i = 0; i < words; ++i) a[i][k] = LoadLane(block + 8 * i);

@@ -91,6 +91,12 @@ void StreamingLoad::Close() {
     }
     if (loader_.joinable()) loader_.join();
     if (writer_.joinable()) writer_.join();
+    // A failed batch may have left the destination's transaction aborted: roll it back now, so
+    // the connection serves the caller's load from the job files.
+    if (failed_ && !done_) {
+        ops_.abandon();
+        done_ = true;
+    }
 }
 
 bool StreamingLoad::Commit(const NormalizedPackage& package) {

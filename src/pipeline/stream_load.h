@@ -52,7 +52,8 @@ public:
     // appends the lines to it in queue order (also after the loader gave up).
     void Add(const Table& table, std::string jsonl, size_t rows, JobWriter* file = nullptr);
     // Waits for the queued batches and stops both threads (after which the destination's
-    // connection is the caller's again). Commit does it too.
+    // connection is the caller's again; when the loader gave up, its transaction is rolled back
+    // here). Commit does it too.
     void Close();
     // After the package is normalized: waits for the queued batches, checks that every table got
     // the package's row count, then commits. True = the package is loaded; false = the loader

@@ -153,6 +153,46 @@ TEST(RawRecords, NormalizeLikeJsonRows) {
     EXPECT_EQ(i, 3u);
 }
 
+// Lines of a page's raw records, each parsed.
+std::vector<Json> ParsedLines(const std::string& lines) {
+    std::vector<Json> out;
+    size_t at = 0;
+    while (at < lines.size()) {
+        const size_t nl = lines.find('\n', at);
+        out.push_back(Json::parse(lines.substr(at, nl - at)));
+        at = nl + 1;
+    }
+    return out;
+}
+
+TEST(RawRecords, LinesAreTheRecordsSourceTextOnePerLine) {
+    // With padding after the body (as fetched bodies have) the lines are cut from the source:
+    // numbers keep their text (1.50), escapes stay escaped, a multi-line record is minified.
+    std::string body = "{\"page\": 1, \"results\": {\"items\": [{\"a\":1.50,\"s\":\"x\\ny\\u00e9\"},\n"
+                       "  {\n    \"b\": [1, 2,\n 3],\n    \"c\": {\"d\": null}\n  } ,\n"
+                       "  [7, \"eight\"], 9 , \"ten\", null]}}";
+    body.reserve(body.size() + 64);
+    std::optional<JsonPath> selector = *ParseJsonPath("results.items");
+    Json skeleton;
+    RawRecordsPtr raw = ParseRawPage(body, selector, &skeleton);
+    ASSERT_NE(raw, nullptr);
+    ASSERT_EQ(RawCount(*raw), 6u);
+    const std::string& lines = RawLines(*raw);
+    EXPECT_EQ(lines,
+              "{\"a\":1.50,\"s\":\"x\\ny\\u00e9\"}\n{\"b\":[1,2,3],\"c\":{\"d\":null}}\n[7, "
+              "\"eight\"]\n9\n\"ten\"\nnull\n");
+    EXPECT_EQ(ParsedLines(lines), RawToJson(*raw));
+    // Without that padding the records are serialized from the parsed page: the same values.
+    std::string tight = body;
+    tight.shrink_to_fit();
+    if (tight.capacity() - tight.size() < 64) {
+        RawRecordsPtr again = ParseRawPage(tight, selector, &skeleton);
+        ASSERT_NE(again, nullptr);
+        EXPECT_NE(RawLines(*again), lines);
+        EXPECT_EQ(ParsedLines(RawLines(*again)), RawToJson(*raw));
+    }
+}
+
 TEST(RawRecords, FallsBackWhenNotAPlainList) {
     std::optional<JsonPath> selector;
     Json skeleton;
@@ -285,6 +325,8 @@ TEST(StreamingLoad, AFailedBatchGivesUpAndAbandonsOnce) {
     {
         StreamingLoad load(dest.Ops(), 1 << 20);
         for (int i = 0; i < 5; ++i) load.Add(a, "r", 1);
+        load.Close();
+        EXPECT_EQ(dest.abandons, 1);  // rolled back before the caller uses the connection
         EXPECT_FALSE(load.Commit(PackageOf({{"a", 5}})));
         EXPECT_EQ(load.error(), "batch rejected");
     }

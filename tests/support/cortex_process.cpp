@@ -61,6 +61,27 @@ TempDir::~TempDir() {
 
 pid_t SpawnCortex(const std::vector<std::string>& args, const std::string& out_path,
                   const std::string& err_path, const SpawnOptions& options) {
+    // Everything the child needs is built before fork: only async-signal-safe calls after it.
+    std::string bin = CORTEX_BINARY;
+    std::vector<std::string> arg_copy = args;
+    std::vector<char*> argv = {bin.data()};
+    for (auto& a : arg_copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> entries;
+    if (!options.exact_env) {
+        std::map<std::string, std::string> merged = options.env;
+        for (char** e = environ; *e != nullptr; ++e) {
+            std::string entry = *e;
+            const size_t eq = entry.find('=');
+            if (eq != std::string::npos) merged.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+        }
+        for (const auto& [k, v] : merged) entries.push_back(k + "=" + v);
+    } else {
+        for (const auto& [k, v] : options.env) entries.push_back(k + "=" + v);
+    }
+    std::vector<char*> envp;
+    for (auto& e : entries) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = fork();
     if (pid != 0) return pid;
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
@@ -70,21 +91,6 @@ pid_t SpawnCortex(const std::vector<std::string>& args, const std::string& out_p
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
-    std::vector<std::string> copy = args;
-    std::string bin = CORTEX_BINARY;
-    std::vector<char*> argv = {bin.data()};
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (!options.exact_env) {
-        for (const auto& [k, v] : options.env) setenv(k.c_str(), v.c_str(), 1);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
-    }
-    std::vector<std::string> entries;
-    for (const auto& [k, v] : options.env) entries.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& e : entries) envp.push_back(e.data());
-    envp.push_back(nullptr);
     execve(bin.c_str(), argv.data(), envp.data());
     _exit(127);
 }
