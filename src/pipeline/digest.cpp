@@ -87,6 +87,17 @@ std::string ShakeBase64(std::string_view data, size_t n) {
     return Base64(bytes, false);
 }
 
+std::string Sha256Hex(std::string_view data) {
+    static const char* kHex = "0123456789abcdef";
+    const std::string bytes = Digest(EVP_sha256(), data, 0, false);
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    return out;
+}
+
 std::string Sha3Base64(std::string_view data) {
     return Base64(Digest(EVP_sha3_256(), data, 0, false), true);
 }

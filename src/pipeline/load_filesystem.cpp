@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pipeline/digest.h"
+#include "pipeline/object_store.h"
 #include "pipeline/package.h"
 #include "pipeline/package_io.h"
 #include "pipeline/secrets.h"
@@ -49,92 +50,85 @@ std::string LoadIdOf(const std::string& file, const std::string& prefix) {
 
 double LoadIdNumber(const std::string& id) { return std::strtod(id.c_str(), nullptr); }
 
-// The newest (by load id) file of dir whose name starts with `<prefix>__`.
-std::string NewestFile(const fs::path& dir, const std::string& prefix) {
-    std::error_code ec;
+std::string BaseName(const std::string& key) { return key.substr(key.rfind('/') + 1); }
+
+// The newest (by load id) of keys whose file name starts with `<prefix>__`; "" when none.
+std::string NewestKey(const std::vector<std::string>& keys, const std::string& prefix) {
     std::string best, best_id;
-    if (!fs::is_directory(dir, ec)) return best;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-        std::string id = LoadIdOf(e.path().filename().string(), prefix);
+    for (const auto& key : keys) {
+        std::string id = LoadIdOf(BaseName(key), prefix);
         if (id.empty()) continue;
         if (best.empty() || LoadIdNumber(id) > LoadIdNumber(best_id)) {
-            best = e.path().string();
+            best = key;
             best_id = id;
         }
     }
     return best;
 }
 
-Status WriteLine(const fs::path& path, const Json& row) {
-    fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".part");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << DumpJson(row) << "\n";
-        if (!out) return MakeError(ErrorCode::kInternal, "cannot write " + path.string());
-    }
-    SyncFile(tmp.string());
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) return MakeError(ErrorCode::kInternal, "cannot write " + path.string());
-    return {};
+// The first record of a jsonl object (system files hold one).
+Result<Json> FirstRecord(const std::string& text, const std::string& key) {
+    auto doc = ParseJson(text.substr(0, text.find('\n')));
+    if (!doc || !doc->is_object()) return MakeError(ErrorCode::kInternal, key + " is not readable");
+    return *doc;
 }
 
 class FilesystemDestination : public Destination {
 public:
-    FilesystemDestination(std::string bucket, std::string dataset, std::string format,
-                          std::string schema_name)
-        : bucket_(std::move(bucket)),
-          root_(fs::path(bucket_) / dataset),
+    FilesystemDestination(std::unique_ptr<ObjectStore> store, std::string dataset,
+                          std::string format, std::string schema_name)
+        : store_(std::move(store)),
+          root_(std::move(dataset) + "/"),
           format_(std::move(format)),
           schema_name_(std::move(schema_name)) {}
 
     std::string name() const override { return "filesystem"; }
-    std::string location() const override { return "file://" + bucket_; }
+    std::string location() const override { return store_->url(); }
 
     Result<Json> LoadState(const std::string& pipeline_name) override {
-        std::string file = NewestFile(root_ / "_dlt_pipeline_state", pipeline_name);
-        if (file.empty()) return Json();
-        OC_ASSIGN_OR_RETURN(auto rows, ReadRecordsFile(file));
-        if (rows.empty()) return Json();
-        auto doc = ParseJson(DecompressState(rows[0].value("state", std::string())));
+        OC_ASSIGN_OR_RETURN(auto keys, store_->List(root_ + "_dlt_pipeline_state/"));
+        std::string key = NewestKey(keys, pipeline_name);
+        if (key.empty()) return Json();
+        OC_ASSIGN_OR_RETURN(std::string text, store_->Get(key));
+        OC_ASSIGN_OR_RETURN(Json row, FirstRecord(text, key));
+        auto doc = ParseJson(DecompressState(row.value("state", std::string())));
         if (!doc) return MakeError(ErrorCode::kInternal, "stored pipeline state is not readable");
         return *doc;
     }
 
     Result<ExistingSchema> ExistingColumns() override {
-        std::string file = NewestFile(root_ / "_dlt_version", schema_name_);
-        if (file.empty()) return ExistingSchema{};
-        OC_ASSIGN_OR_RETURN(auto rows, ReadRecordsFile(file));
-        if (rows.empty()) return ExistingSchema{};
-        auto schema = ParseJson(rows[0].value("schema", std::string()));
-        if (!schema) return MakeError(ErrorCode::kInternal, file + ": schema is not readable");
+        OC_ASSIGN_OR_RETURN(auto keys, store_->List(root_ + "_dlt_version/"));
+        std::string key = NewestKey(keys, schema_name_);
+        if (key.empty()) return ExistingSchema{};
+        OC_ASSIGN_OR_RETURN(std::string text, store_->Get(key));
+        OC_ASSIGN_OR_RETURN(Json row, FirstRecord(text, key));
+        auto schema = ParseJson(row.value("schema", std::string()));
+        if (!schema) return MakeError(ErrorCode::kInternal, key + ": schema is not readable");
         return SchemaFromJson(*schema);
     }
 
     Result<bool> IsLoaded(const std::string& load_id) override {
-        std::error_code ec;
-        return fs::exists(LoadsFile(load_id), ec);
+        return store_->Exists(LoadsKey(load_id));
     }
 
     Status Load(const NormalizedPackage& package, std::string* failed_job) override {
-        std::error_code ec;
-        fs::create_directories(root_, ec);
-        if (ec) return MakeError(ErrorCode::kInternal, "cannot create " + root_.string());
-        if (!fs::exists(root_ / "init", ec)) {
-            OC_TRY(WriteLine(root_ / "init", Json{{"initial_version", 2}, {"current_version", 2}}));
+        OC_ASSIGN_OR_RETURN(bool init, store_->Exists(root_ + "init"));
+        if (!init) {
+            OC_TRY(PutLine(root_ + "init", Json{{"initial_version", 2}, {"current_version", 2}}));
         }
         OC_ASSIGN_OR_RETURN(ExistingSchema existing, ExistingColumns());
         for (const auto& t : package.tables) {
             if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
-            for (const auto& e : fs::directory_iterator(root_, ec)) {
-                std::string name = e.path().filename().string();
-                if (e.is_directory() &&
-                    (name == t.table.name || name.rfind(t.table.name + "__", 0) == 0)) {
-                    for (const auto& f : fs::directory_iterator(e.path(), ec)) {
-                        // This package's own files are rewritten below anyway.
-                        fs::remove(f.path(), ec);
-                    }
-                }
+            OC_ASSIGN_OR_RETURN(auto keys, store_->List(root_));
+            for (const auto& key : keys) {
+                // `<dataset>/<table>/<file>`: files of the table and its nested tables go (this
+                // package's own files are written again below anyway).
+                const std::string rest = key.substr(root_.size());
+                const size_t slash = rest.find('/');
+                if (slash == std::string::npos) continue;
+                const std::string table = rest.substr(0, slash);
+                if (table == t.table.name || table.rfind(t.table.name + "__", 0) == 0)
+                    OC_TRY(store_->Delete(key));
             }
         }
         bool first = true;
@@ -154,97 +148,89 @@ public:
         OC_TRY(WriteVersion(package, schema, hash));
         if (!package.state.is_null()) {
             std::string vh = package.state.value("_version_hash", std::string());
-            fs::path dir = root_ / "_dlt_pipeline_state";
-            fs::create_directories(dir, ec);
-            OC_TRY(WriteLine(dir / (package.pipeline_name + "__" + package.load_id + "__" +
-                                    HexOfBase64(vh) + ".jsonl"),
-                             Json{{"version", package.state.value("_state_version", int64_t{1})},
-                                  {"engine_version", 4},
-                                  {"pipeline_name", package.pipeline_name},
-                                  {"state", CompressState(DumpJson(package.state))},
-                                  {"created_at", NowIso()},
-                                  {"version_hash", vh},
-                                  {"_dlt_load_id", package.load_id},
-                                  {"_dlt_id", RandomId()}}));
+            OC_TRY(PutLine(root_ + "_dlt_pipeline_state/" + package.pipeline_name + "__" +
+                               package.load_id + "__" + HexOfBase64(vh) + ".jsonl",
+                           Json{{"version", package.state.value("_state_version", int64_t{1})},
+                                {"engine_version", 4},
+                                {"pipeline_name", package.pipeline_name},
+                                {"state", CompressState(DumpJson(package.state))},
+                                {"created_at", NowIso()},
+                                {"version_hash", vh},
+                                {"_dlt_load_id", package.load_id},
+                                {"_dlt_id", RandomId()}}));
         }
-        fs::create_directories(root_ / "_dlt_loads", ec);
-        return WriteLine(LoadsFile(package.load_id), Json{{"load_id", package.load_id},
-                                                         {"schema_name", package.schema_name},
-                                                         {"status", 0},
-                                                         {"inserted_at", NowIso()},
-                                                         {"schema_version_hash", hash}});
+        return PutLine(LoadsKey(package.load_id), Json{{"load_id", package.load_id},
+                                                      {"schema_name", package.schema_name},
+                                                      {"status", 0},
+                                                      {"inserted_at", NowIso()},
+                                                      {"schema_version_hash", hash}});
     }
 
 private:
-    fs::path LoadsFile(const std::string& load_id) const {
-        return root_ / "_dlt_loads" / (schema_name_ + "__" + load_id + ".jsonl");
+    std::string LoadsKey(const std::string& load_id) const {
+        return root_ + "_dlt_loads/" + schema_name_ + "__" + load_id + ".jsonl";
+    }
+
+    Status PutLine(const std::string& key, const Json& row) {
+        return store_->Put(key, DumpJson(row) + "\n");
     }
 
     Status WriteVersion(const NormalizedPackage& package, const Json& schema,
                         const std::string& hash) {
-        std::error_code ec;
-        fs::path dir = root_ / "_dlt_version";
-        fs::create_directories(dir, ec);
         const std::string suffix = "__" + HexOfBase64(hash) + ".jsonl";
+        OC_ASSIGN_OR_RETURN(auto keys, store_->List(root_ + "_dlt_version/"));
         int64_t versions = 1;
-        for (const auto& e : fs::directory_iterator(dir, ec)) {
-            std::string name = e.path().filename().string();
+        for (const auto& key : keys) {
+            const std::string name = BaseName(key);
             if (LoadIdOf(name, package.schema_name).empty()) continue;
             if (name.size() > suffix.size() &&
                 name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
                 return {};
             ++versions;
         }
-        return WriteLine(dir / (package.schema_name + "__" + package.load_id + suffix),
-                         Json{{"version", versions + 1},
-                              {"engine_version", 11},
-                              {"inserted_at", NowIso()},
-                              {"schema_name", package.schema_name},
-                              {"version_hash", hash},
-                              {"schema", DumpJson(schema)}});
+        return PutLine(root_ + "_dlt_version/" + package.schema_name + "__" + package.load_id +
+                           suffix,
+                       Json{{"version", versions + 1},
+                            {"engine_version", 11},
+                            {"inserted_at", NowIso()},
+                            {"schema_name", package.schema_name},
+                            {"version_hash", hash},
+                            {"schema", DumpJson(schema)}});
     }
 
     // Writes `<table>/<load_id>.<file_id>.<ext>`; files of an earlier attempt of the same
     // package are removed first, so a retried load leaves exactly one copy.
     Status WriteJob(const std::string& load_id, const PackageTable& t) {
-        std::error_code ec;
-        fs::path dir = root_ / t.table.name;
-        fs::create_directories(dir, ec);
-        for (const auto& e : fs::directory_iterator(dir, ec)) {
-            std::string name = e.path().filename().string();
-            if (name.rfind(load_id + ".", 0) == 0 || name.rfind("." + load_id + ".", 0) == 0)
-                fs::remove(e.path(), ec);
+        const std::string dir = root_ + t.table.name + "/";
+        OC_ASSIGN_OR_RETURN(auto keys, store_->List(dir));
+        for (const auto& key : keys) {
+            if (BaseName(key).rfind(load_id + ".", 0) == 0) OC_TRY(store_->Delete(key));
         }
         std::string file_id = t.job_id.substr(t.table.name.size() + 1);
         file_id = file_id.substr(0, file_id.find('.'));
-        const std::string file = load_id + "." + file_id + "." + format_;
-        fs::path tmp = dir / ("." + file + ".part");
-        fs::path dst = dir / file;
-        if (format_ == "jsonl") {
-            fs::copy_file(t.path, tmp, fs::copy_options::overwrite_existing, ec);
-            if (ec) return MakeError(ErrorCode::kInternal, "write " + dst.string() + ": " + ec.message());
-        } else {
-            if (!duck_) {
-                OC_ASSIGN_OR_RETURN(duck_db_, store::Database::Open(":memory:"));
-                OC_ASSIGN_OR_RETURN(duck_, duck_db_->Connect());
-            }
-            std::string opts = format_ == "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
-            Status st = duck_->Execute("COPY (SELECT " + CastSelectList(t) + " FROM " +
-                                       ReadJobSql(t) + ") TO " + SqlString(tmp.string()) + " (" +
-                                       opts + ")");
-            if (!st) {
-                return MakeError(ErrorCode::kInternal,
-                                 "write " + dst.string() + ": " + st.error().message);
-            }
+        const std::string key = dir + load_id + "." + file_id + "." + format_;
+        if (format_ == "jsonl") return store_->PutFile(key, t.path);
+        if (!duck_) {
+            OC_ASSIGN_OR_RETURN(duck_db_, store::Database::Open(":memory:"));
+            OC_ASSIGN_OR_RETURN(duck_, duck_db_->Connect());
         }
-        SyncFile(tmp.string());
-        fs::rename(tmp, dst, ec);
-        if (ec) return MakeError(ErrorCode::kInternal, "write " + dst.string() + ": " + ec.message());
+        // Written beside the job file, then put.
+        const std::string local = t.path + "." + format_;
+        std::string opts = format_ == "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
+        Status st = duck_->Execute("COPY (SELECT " + CastSelectList(t) + " FROM " + ReadJobSql(t) +
+                                   ") TO " + SqlString(local) + " (" + opts + ")");
+        if (st) st = store_->PutFile(key, local);
+        std::error_code ec;
+        fs::remove(local, ec);
+        if (!st) {
+            return MakeError(ErrorCode::kInternal,
+                             "write " + store_->url() + "/" + key + ": " + st.error().message);
+        }
         return {};
     }
 
-    std::string bucket_;
-    fs::path root_;
+    std::unique_ptr<ObjectStore> store_;
+    std::string root_;  // `<dataset>/`
     std::string format_;
     std::string schema_name_;
     std::unique_ptr<store::Database> duck_db_;
@@ -262,20 +248,7 @@ Result<std::unique_ptr<Destination>> OpenFilesystemDestination(const PipelineCon
                          "DESTINATION__FILESYSTEM__BUCKET_URL or [destination.filesystem] "
                          "bucket_url in .dlt/config.toml)");
     }
-    std::string path = *url;
-    if (path.rfind("file://", 0) == 0) {
-        path = path.substr(7);
-    } else if (path.find("://") != std::string::npos) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "destination filesystem: bucket_url `" + path +
-                             "` is not supported (a local path or file:// URL)");
-    }
-    fs::path p(path);
-    if (p.is_relative()) p = fs::path(config.secrets.project_dir) / p;
-    std::error_code ec;
-    p = fs::absolute(p, ec).lexically_normal();
-    std::string s = p.string();
-    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    OC_ASSIGN_OR_RETURN(auto store, OpenObjectStore(*url, config));
     std::string format = config.loader_file_format;
     if (format.empty()) {
         format = LookupConfigValue(config.secrets, config.pipeline_name,
@@ -287,7 +260,8 @@ Result<std::unique_ptr<Destination>> OpenFilesystemDestination(const PipelineCon
                          "loader_file_format `" + format + "` is not supported (jsonl, parquet, csv)");
     }
     return std::unique_ptr<Destination>(
-        new FilesystemDestination(s, config.dataset_name, format, config.source_name));
+        new FilesystemDestination(std::move(store), config.dataset_name, format,
+                                  config.source_name));
 }
 
 }  // namespace oc::pipeline

@@ -30,6 +30,12 @@ TEST(Shake128, KnownVectors) {
     EXPECT_EQ(ShakeBase64(std::string(400, 'z'), 10), "sM8JARuHtO9FQg");
 }
 
+TEST(Sha256, KnownVectors) {
+    // FIPS 180-2 examples.
+    EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(Shake128, FourAtOnceMatchesOneByOne) {
     // Short inputs run in vector lanes; a 168-byte one sends all four through Shake128.
     const std::vector<std::vector<std::string>> groups = {

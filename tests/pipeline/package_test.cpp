@@ -7,6 +7,7 @@
 #include <random>
 
 #include "mock_api.h"
+#include "s3_mock.h"
 #include "scenario.h"
 #include "pipeline/config.h"
 #include "pipeline/package.h"
@@ -464,6 +465,137 @@ TEST_F(FilesystemScenario, MissingBucketUrlIsAClearError) {
     auto cfg = Parse(bad);
     ASSERT_FALSE(cfg);
     EXPECT_NE(cfg.error().message.find("loader_file_format"), std::string::npos);
+}
+
+// ---- filesystem destination on an S3 bucket (s3_mock.h) ----
+
+class S3Scenario : public PackageScenario {
+protected:
+    void SetUp() override {
+        PackageScenario::SetUp();
+        secrets_.env_override.insert(
+            secrets_.env_override.end(),
+            {{"DESTINATION__FILESYSTEM__BUCKET_URL", "s3://pk-bucket/landing"},
+             {"DESTINATION__FILESYSTEM__CREDENTIALS__AWS_ACCESS_KEY_ID", "AKIATESTKEY"},
+             {"DESTINATION__FILESYSTEM__CREDENTIALS__AWS_SECRET_ACCESS_KEY", "s3-SECRET-value"},
+             {"DESTINATION__FILESYSTEM__CREDENTIALS__REGION_NAME", "eu-west-1"},
+             {"DESTINATION__FILESYSTEM__CREDENTIALS__ENDPOINT_URL", s3_.endpoint}});
+    }
+    Json S3Config(Json resources, const std::string& format = "") {
+        Json doc = Config(std::move(resources));
+        doc["destination"] = "filesystem";
+        if (!format.empty()) doc["loader_file_format"] = format;
+        return doc;
+    }
+    // Object keys under `landing/pk_data/<dir>/`, file names only.
+    std::vector<std::string> Names(const std::string& dir) {
+        std::vector<std::string> out;
+        const std::string prefix = "landing/pk_data/" + dir + "/";
+        for (const auto& [key, body] : s3_.Objects()) {
+            if (key.rfind(prefix, 0) == 0) out.push_back(key.substr(prefix.size()));
+        }
+        return out;
+    }
+    std::string Body(const std::string& dir, const std::string& name) {
+        return s3_.Objects()["landing/pk_data/" + dir + "/" + name];
+    }
+    // Rows of a parquet file (in-memory DuckDB).
+    int64_t DuckRows(const std::string& path) {
+        auto db = store::Database::Open(":memory:");
+        auto conn = (*db)->Connect();
+        auto r = (*conn)->Query("SELECT count(*) FROM read_parquet(" + SqlString(path) + ")");
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        return r ? (*r)->GetInt64(0, 0) : -1;
+    }
+    void SetEnv(const std::string& name, const std::string& value) {
+        for (auto& [k, v] : secrets_.env_override) {
+            if (k == name) v = value;
+        }
+    }
+
+    S3Mock s3_{"pk-bucket", "AKIATESTKEY"};
+};
+
+int Lines(const std::string& text) {
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_F(S3Scenario, JsonlObjectsSystemFilesAndReplaceInTheBucket) {
+    auto info = Run(S3Config(Users()));
+    ASSERT_TRUE(info) << info.error().message;
+    ASSERT_EQ(info->load_ids.size(), 1u);
+    const std::string id = info->load_ids[0];
+    EXPECT_EQ(info->location, "s3://pk-bucket/landing");
+    auto users = Names("users");
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].rfind(id + ".", 0), 0u);
+    EXPECT_EQ(Lines(Body("users", users[0])), 5);
+    ASSERT_EQ(Names("users__tags").size(), 1u);
+    EXPECT_EQ(Lines(Body("users__tags", Names("users__tags")[0])), 10);
+    EXPECT_EQ(Names("_dlt_loads"), std::vector<std::string>{"rest_api__" + id + ".jsonl"});
+    EXPECT_EQ(Json::parse(Body("_dlt_loads", "rest_api__" + id + ".jsonl"))["load_id"], id);
+    ASSERT_EQ(Names("_dlt_version").size(), 1u);
+    ASSERT_EQ(Names("_dlt_pipeline_state").size(), 1u);
+    EXPECT_EQ(s3_.Objects().count("landing/pk_data/init"), 1u);
+    // replace: the second load's files are the only ones left, for the nested table too (the
+    // dataset listing pages through the mock's two keys per page).
+    Json res = Users();
+    res[0]["write_disposition"] = "replace";
+    auto second = Run(S3Config(res));
+    ASSERT_TRUE(second) << second.error().message;
+    users = Names("users");
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].rfind(second->load_ids.at(0) + ".", 0), 0u);
+    ASSERT_EQ(Names("users__tags").size(), 1u);
+    EXPECT_EQ(Names("users__tags")[0].rfind(second->load_ids.at(0) + ".", 0), 0u);
+    EXPECT_EQ(Names("_dlt_loads").size(), 2u);
+    EXPECT_GT(s3_.list_pages(), 4);
+}
+
+TEST_F(S3Scenario, IncrementalStateAndSchemaAreReadBackFromTheBucket) {
+    AddEvents(1, 10);
+    ASSERT_TRUE(Run(S3Config(Events(), "parquet")));
+    AddEvents(11, 13);
+    auto second = Run(S3Config(Events(), "parquet"));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(api_.last_since, "2024-01-10T00:00:00Z");
+    auto third = Run(S3Config(Events(), "parquet"));
+    ASSERT_TRUE(third) << third.error().message;
+    EXPECT_TRUE(third->load_ids.empty());
+    auto files = Names("events");
+    ASSERT_EQ(files.size(), 2u);
+    // The parquet objects read back: 13 rows in all.
+    int64_t rows = 0;
+    for (const auto& f : files) {
+        const fs::path local = dir_ / f;
+        std::ofstream(local, std::ios::binary) << Body("events", f);
+        rows += DuckRows(local.string());
+    }
+    EXPECT_EQ(rows, 13);
+    EXPECT_EQ(Names("_dlt_version").size(), 1u);  // the schema did not change
+}
+
+TEST_F(S3Scenario, BadCredentialsAndSchemesAreOneLineErrors) {
+    SetEnv("DESTINATION__FILESYSTEM__CREDENTIALS__AWS_ACCESS_KEY_ID", "");
+    auto missing = Run(S3Config(Users()));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message,
+              "destination filesystem: s3://pk-bucket/landing needs "
+              "destination.filesystem.credentials.aws_access_key_id and aws_secret_access_key");
+    SetEnv("DESTINATION__FILESYSTEM__CREDENTIALS__AWS_ACCESS_KEY_ID", "AKIAOTHER");
+    auto denied = Run(S3Config(Users()));
+    ASSERT_FALSE(denied);
+    EXPECT_NE(denied.error().message.find("HTTP 403 AccessDenied"), std::string::npos)
+        << denied.error().message;
+    EXPECT_EQ(denied.error().message.find("s3-SECRET-value"), std::string::npos);
+    EXPECT_EQ(denied.error().message.find('\n'), std::string::npos);
+    EXPECT_TRUE(s3_.Objects().empty());
+    SetEnv("DESTINATION__FILESYSTEM__BUCKET_URL", "gs://pk-bucket");
+    auto scheme = Run(S3Config(Users()));
+    ASSERT_FALSE(scheme);
+    EXPECT_EQ(scheme.error().message,
+              "destination filesystem: bucket_url `gs://pk-bucket` is not supported (a local "
+              "path, file:// or s3:// URL)");
 }
 
 }  // namespace

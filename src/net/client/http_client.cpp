@@ -208,6 +208,10 @@ void Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attem
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, a);
+    if (!request.aws_sigv4.empty()) {
+        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
+        curl_easy_setopt(h, CURLOPT_USERPWD, request.aws_credentials.c_str());
+    }
     if (request.method == "GET") {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {

@@ -18,6 +18,10 @@ struct ClientRequest {
     // Sent as given. Values are never logged (they carry Authorization / API keys).
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // AWS Signature V4 by libcurl (CURLOPT_AWS_SIGV4), e.g. "aws:amz:us-east-1:s3", with
+    // aws_credentials "<access key id>:<secret key>"; empty = unsigned.
+    std::string aws_sigv4;
+    std::string aws_credentials;
 
     int connect_timeout_ms = 10000;
     int total_timeout_ms = 120000;  // per attempt, 0 = none
