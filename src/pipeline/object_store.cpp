@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
 #include "net/client/http_client.h"
 #include "pipeline/digest.h"
 #include "pipeline/package_io.h"
@@ -101,20 +102,17 @@ private:
     std::string root_;
 };
 
-// RFC 3986 unreserved characters stay; `/` too unless `slash` is false.
-std::string Encode(const std::string& s, bool slash) {
-    static const char* kHex = "0123456789ABCDEF";
+// A key in a URL path: each `/`-separated segment percent-encoded.
+std::string EncodePath(const std::string& key) {
     std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (slash && c == '/')) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
+    size_t at = 0;
+    for (;;) {
+        const size_t slash = key.find('/', at);
+        out += PercentEncode(std::string_view(key).substr(at, slash - at));
+        if (slash == std::string::npos) return out;
+        out += '/';
+        at = slash + 1;
     }
-    return out;
 }
 
 std::string XmlUnescape(std::string s) {
@@ -158,9 +156,9 @@ public:
         const std::string full = Full(prefix);
         std::string token;
         for (;;) {
-            std::string url = s_.endpoint + "/" + Encode(s_.bucket, false) +
-                              "?list-type=2&prefix=" + Encode(full, false);
-            if (!token.empty()) url += "&continuation-token=" + Encode(token, false);
+            std::string url = s_.endpoint + "/" + PercentEncode(s_.bucket) +
+                              "?list-type=2&prefix=" + PercentEncode(full);
+            if (!token.empty()) url += "&continuation-token=" + PercentEncode(token);
             OC_ASSIGN_OR_RETURN(net::ClientResponse r, Send("GET", url, ""));
             if (r.status != 200) return Failed("list", url, r);
             for (std::string& k : XmlValues(r.body, "Key")) {
@@ -210,7 +208,7 @@ private:
         return s_.prefix.empty() ? key : s_.prefix + "/" + key;
     }
     std::string ObjectUrl(const std::string& key) const {
-        return s_.endpoint + "/" + Encode(s_.bucket, false) + "/" + Encode(Full(key), true);
+        return s_.endpoint + "/" + PercentEncode(s_.bucket) + "/" + EncodePath(Full(key));
     }
 
     Result<net::ClientResponse> Send(const std::string& method, const std::string& url,
