@@ -87,9 +87,11 @@ std::string ShakeBase64(std::string_view data, size_t n) {
     return Base64(bytes, false);
 }
 
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data, 0, false); }
+
 std::string Sha256Hex(std::string_view data) {
     static const char* kHex = "0123456789abcdef";
-    const std::string bytes = Digest(EVP_sha256(), data, 0, false);
+    const std::string bytes = Sha256(data);
     std::string out;
     for (unsigned char c : bytes) {
         out += kHex[c >> 4];

@@ -16,7 +16,8 @@ void Base64Id(const unsigned char bytes[10], std::string& out);
 
 // base64 of SHA3-256(data), with padding (dlt's schema version hash).
 std::string Sha3Base64(std::string_view data);
-// Lower-case hex of SHA-256(data) (S3's x-amz-content-sha256).
+// SHA-256(data): the 32 bytes, and as lower-case hex (S3's x-amz-content-sha256).
+std::string Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 
 // n random bytes as base64 without padding (root _dlt_id: 10 bytes → 14 chars).

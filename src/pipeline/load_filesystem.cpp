@@ -78,7 +78,7 @@ public:
     FilesystemDestination(std::unique_ptr<ObjectStore> store, std::string dataset,
                           std::string format, std::string schema_name)
         : store_(std::move(store)),
-          root_(std::move(dataset) + "/"),
+          root_(dataset.empty() ? "" : dataset + "/"),
           format_(std::move(format)),
           schema_name_(std::move(schema_name)) {}
 
@@ -119,16 +119,13 @@ public:
         OC_ASSIGN_OR_RETURN(ExistingSchema existing, ExistingColumns());
         for (const auto& t : package.tables) {
             if (!t.table.parent.empty() || t.table.write_disposition != "replace") continue;
-            OC_ASSIGN_OR_RETURN(auto keys, store_->List(root_));
-            for (const auto& key : keys) {
-                // `<dataset>/<table>/<file>`: files of the table and its nested tables go (this
-                // package's own files are written again below anyway).
-                const std::string rest = key.substr(root_.size());
-                const size_t slash = rest.find('/');
-                if (slash == std::string::npos) continue;
-                const std::string table = rest.substr(0, slash);
-                if (table == t.table.name || table.rfind(t.table.name + "__", 0) == 0)
-                    OC_TRY(store_->Delete(key));
+            // Files of the table and of its nested tables go (this package's own files are
+            // written again below anyway).
+            for (const std::string& prefix : {root_ + t.table.name + "/", root_ + t.table.name + "__"}) {
+                OC_ASSIGN_OR_RETURN(auto keys, store_->List(prefix));
+                for (const auto& key : keys) {
+                    if (key.find('/', root_.size()) != std::string::npos) OC_TRY(store_->Delete(key));
+                }
             }
         }
         bool first = true;

@@ -35,14 +35,17 @@ public:
         const fs::path base = fs::path(root_) / fs::path(prefix).parent_path();
         std::error_code ec;
         if (!fs::is_directory(base, ec)) return keys;
-        for (auto it = fs::recursive_directory_iterator(base, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (!it->is_regular_file(ec)) continue;
+        auto it = fs::recursive_directory_iterator(
+            base, fs::directory_options::follow_directory_symlink, ec);
+        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            std::error_code kind;
+            if (!it->is_regular_file(kind)) continue;
             const std::string name = it->path().filename().string();
             if (!name.empty() && name[0] == '.') continue;  // a put in progress
-            std::string key = fs::relative(it->path(), root_, ec).generic_string();
+            std::string key = it->path().lexically_relative(root_).generic_string();
             if (key.rfind(prefix, 0) == 0) keys.push_back(std::move(key));
         }
+        if (ec) return MakeError(ErrorCode::kInternal, "cannot list " + base.string() + ": " + ec.message());
         std::sort(keys.begin(), keys.end());
         return keys;
     }
@@ -156,9 +159,11 @@ public:
         const std::string full = Full(prefix);
         std::string token;
         for (;;) {
-            std::string url = s_.endpoint + "/" + PercentEncode(s_.bucket) +
-                              "?list-type=2&prefix=" + PercentEncode(full);
-            if (!token.empty()) url += "&continuation-token=" + PercentEncode(token);
+            // Parameters in name order: libcurl before 8.3 signs the query as given, and SigV4
+            // sorts it.
+            std::string url = s_.endpoint + "/" + PercentEncode(s_.bucket) + "?";
+            if (!token.empty()) url += "continuation-token=" + PercentEncode(token) + "&";
+            url += "list-type=2&prefix=" + PercentEncode(full);
             OC_ASSIGN_OR_RETURN(net::ClientResponse r, Send("GET", url, ""));
             if (r.status != 200) return Failed("list", url, r);
             for (std::string& k : XmlValues(r.body, "Key")) {
@@ -167,7 +172,12 @@ public:
             }
             const auto truncated = XmlValues(r.body, "IsTruncated");
             const auto next = XmlValues(r.body, "NextContinuationToken");
-            if (truncated.empty() || truncated[0] != "true" || next.empty()) break;
+            if (truncated.empty() || truncated[0] != "true") break;
+            if (next.empty()) {
+                return MakeError(ErrorCode::kInternal,
+                                 "destination filesystem: list " + url.substr(0, url.find('?')) +
+                                     ": a truncated listing without a continuation token");
+            }
             token = next[0];
         }
         std::sort(keys.begin(), keys.end());

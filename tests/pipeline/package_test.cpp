@@ -513,7 +513,7 @@ protected:
         }
     }
 
-    S3Mock s3_{"pk-bucket", "AKIATESTKEY"};
+    S3Mock s3_{"pk-bucket", "AKIATESTKEY", "s3-SECRET-value"};
 };
 
 int Lines(const std::string& text) {
@@ -589,6 +589,14 @@ TEST_F(S3Scenario, BadCredentialsAndSchemesAreOneLineErrors) {
         << denied.error().message;
     EXPECT_EQ(denied.error().message.find("s3-SECRET-value"), std::string::npos);
     EXPECT_EQ(denied.error().message.find('\n'), std::string::npos);
+    EXPECT_TRUE(s3_.Objects().empty());
+    // The right key id with a wrong secret: the signature does not verify.
+    SetEnv("DESTINATION__FILESYSTEM__CREDENTIALS__AWS_ACCESS_KEY_ID", "AKIATESTKEY");
+    SetEnv("DESTINATION__FILESYSTEM__CREDENTIALS__AWS_SECRET_ACCESS_KEY", "not-the-secret");
+    auto forged = Run(S3Config(Users()));
+    ASSERT_FALSE(forged);
+    EXPECT_NE(forged.error().message.find("HTTP 403 AccessDenied"), std::string::npos)
+        << forged.error().message;
     EXPECT_TRUE(s3_.Objects().empty());
     SetEnv("DESTINATION__FILESYSTEM__BUCKET_URL", "gs://pk-bucket");
     auto scheme = Run(S3Config(Users()));

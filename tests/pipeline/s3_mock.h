@@ -1,14 +1,15 @@
 // A loopback S3 for the filesystem destination tests: path-style PUT / GET / DELETE of objects and
 // ListObjectsV2 (two keys per page, so listings page through continuation tokens). Every request
-// must carry an AWS Signature V4 Authorization header for the expected access key, x-amz-date and
-// a signed x-amz-content-sha256 equal to the body's SHA-256 (the signature itself is not
-// recomputed); others get 403 AccessDenied.
+// must carry a valid AWS Signature V4 for the expected access key and secret (recomputed here,
+// with a signed x-amz-content-sha256 equal to the body's SHA-256); others get 403 AccessDenied.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "loopback_server.h"
 #include "net/router.h"
@@ -18,8 +19,8 @@ namespace oc::pipeline {
 
 class S3Mock {
 public:
-    S3Mock(std::string bucket, std::string access_key)
-        : bucket_(std::move(bucket)), access_key_(std::move(access_key)) {
+    S3Mock(std::string bucket, std::string access_key, std::string secret)
+        : bucket_(std::move(bucket)), access_key_(std::move(access_key)), secret_(std::move(secret)) {
         router_.Add("GET", "/{bucket}", [this](net::HttpRequest& req) { return List(req); });
         std::string pattern = "/{bucket}";
         for (int depth = 1; depth <= 8; ++depth) {
@@ -61,15 +62,77 @@ private:
         return Xml(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code +
                                "</Code></Error>");
     }
+    static std::string Hex(const std::string& bytes) {
+        static const char* kHex = "0123456789abcdef";
+        std::string out;
+        for (unsigned char c : bytes) {
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+        return out;
+    }
+    static std::string Hmac(std::string key, const std::string& message) {
+        if (key.size() > 64) key = Sha256(key);
+        key.resize(64, '\0');
+        std::string inner(64, '\0'), outer(64, '\0');
+        for (size_t i = 0; i < 64; ++i) {
+            inner[i] = static_cast<char>(key[i] ^ 0x36);
+            outer[i] = static_cast<char>(key[i] ^ 0x5c);
+        }
+        return Sha256(outer + Sha256(inner + message));
+    }
+    // `name=value` of the Authorization header's comma-separated part, or "".
+    static std::string AuthField(const std::string& auth, const std::string& name) {
+        const size_t at = auth.find(name + "=");
+        if (at == std::string::npos) return "";
+        const size_t end = auth.find(',', at);
+        return auth.substr(at + name.size() + 1, end == std::string::npos ? end : end - at - name.size() - 1);
+    }
+
+    // Recomputes the request's AWS Signature V4 (canonical request with the query sorted by
+    // name, the signed headers, the x-amz-content-sha256 payload hash) with the secret key.
     bool Signed(const net::HttpRequest& req) const {
         const std::string auth = req.Header("authorization");
-        const size_t signed_headers = auth.find("SignedHeaders=");
-        return auth.rfind("AWS4-HMAC-SHA256 Credential=" + access_key_ + "/", 0) == 0 &&
-               auth.find("/s3/aws4_request") != std::string::npos &&
-               signed_headers != std::string::npos &&
-               auth.find("x-amz-content-sha256", signed_headers) != std::string::npos &&
-               auth.find("Signature=") != std::string::npos && !req.Header("x-amz-date").empty() &&
-               req.Header("x-amz-content-sha256") == Sha256Hex(req.body);
+        const std::string scheme = "AWS4-HMAC-SHA256 ";
+        if (auth.rfind(scheme, 0) != 0) return false;
+        const std::string credential = AuthField(auth, "Credential");
+        const std::string signed_headers = AuthField(auth, "SignedHeaders");
+        const std::string signature = AuthField(auth, "Signature");
+        const std::string date = req.Header("x-amz-date");
+        const std::string payload = req.Header("x-amz-content-sha256");
+        if (credential.rfind(access_key_ + "/", 0) != 0 || date.size() < 8 ||
+            payload != Sha256Hex(req.body) ||
+            (";" + signed_headers + ";").find(";x-amz-content-sha256;") == std::string::npos)
+            return false;
+        const std::string scope = credential.substr(access_key_.size() + 1);  // date/region/s3/...
+        std::vector<std::string> params;
+        for (size_t at = 0; at < req.query_string.size();) {
+            const size_t amp = req.query_string.find('&', at);
+            params.push_back(req.query_string.substr(at, amp - at));
+            if (amp == std::string::npos) break;
+            at = amp + 1;
+        }
+        std::sort(params.begin(), params.end());
+        std::string query;
+        for (const auto& p : params) query += (query.empty() ? "" : "&") + p;
+        std::string headers;
+        for (size_t at = 0; at <= signed_headers.size();) {
+            const size_t semi = signed_headers.find(';', at);
+            const std::string name = signed_headers.substr(at, semi - at);
+            headers += name + ":" + req.Header(name) + "\n";
+            if (semi == std::string::npos) break;
+            at = semi + 1;
+        }
+        const std::string canonical = req.method + "\n" + req.path + "\n" + query + "\n" + headers +
+                                      "\n" + signed_headers + "\n" + payload;
+        const std::string to_sign =
+            "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + Sha256Hex(canonical);
+        const std::string region = scope.substr(9, scope.find('/', 9) - 9);
+        std::string key = Hmac("AWS4" + secret_, date.substr(0, 8));
+        key = Hmac(key, region);
+        key = Hmac(key, "s3");
+        key = Hmac(key, "aws4_request");
+        return Hex(Hmac(key, to_sign)) == signature;
     }
 
     net::HttpResponse Object(net::HttpRequest& req, int depth) {
@@ -123,7 +186,7 @@ private:
         return Xml(200, body + "</ListBucketResult>");
     }
 
-    std::string bucket_, access_key_;
+    std::string bucket_, access_key_, secret_;
     std::mutex mu_;
     std::map<std::string, std::string> objects_;
     int requests_ = 0;

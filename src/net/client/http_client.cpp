@@ -190,11 +190,14 @@ HeaderList BuildHeaders(const ClientRequest& request) {
     for (const auto& [name, value] : request.headers) {
         list = curl_slist_append(list, (name + ": " + value).c_str());
     }
-    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip for bodies
+    // No 100-continue round trip for bodies. Not with SigV4: libcurl before 8.3 signs that
+    // removed header too, and a server then computes another signature.
+    if (request.aws_sigv4.empty()) list = curl_slist_append(list, "Expect:");
     return HeaderList(list);
 }
 
-void Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attempt* a) {
+// False when the request cannot be made as asked (a libcurl without AWS SigV4).
+bool Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attempt* a) {
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -209,7 +212,9 @@ void Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attem
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, a);
     if (!request.aws_sigv4.empty()) {
-        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
+        // Without SigV4 the credentials would go out as Basic auth: never set them then.
+        if (curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str()) != CURLE_OK)
+            return false;
         curl_easy_setopt(h, CURLOPT_USERPWD, request.aws_credentials.c_str());
     }
     if (request.method == "GET") {
@@ -220,6 +225,7 @@ void Configure(CURL* h, const ClientRequest& request, curl_slist* headers, Attem
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                          static_cast<curl_off_t>(request.body.size()));
     }
+    return true;
 }
 
 // Drives the transfer on this thread; returns the easy handle's result code.
@@ -342,7 +348,11 @@ Result<ClientResponse> HttpClient::Send(const ClientRequest& request) {
         CURL* easy = handles.ResetEasy();
         Attempt a;
         a.request = &request;
-        Configure(easy, request, headers.get(), &a);
+        if (!Configure(easy, request, headers.get(), &a)) {
+            return MakeError(ErrorCode::kUnavailable,
+                             "request to " + where + ": this libcurl cannot sign with AWS "
+                             "Signature V4 (libcurl 7.75 or newer is needed)");
+        }
         const auto started = std::chrono::steady_clock::now();
         const CURLcode code = Drive(handles.multi(), easy, &a);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
