@@ -3,6 +3,7 @@
 #include "common/crypto_api.h"
 
 #include "common/ids.h"
+#include "common/text.h"
 
 namespace oc::auth {
 
@@ -14,14 +15,7 @@ std::string HashToken(std::string_view token) {
     // EVP_Digest with SHA-256 cannot fail short of memory exhaustion; an empty hash then never
     // matches a stored one, so the token is simply rejected.
     if (EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[digest[i] >> 4]);
-        out.push_back(kHex[digest[i] & 15]);
-    }
-    return out;
+    return HexLower(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 std::string RedactToken(std::string_view token) {

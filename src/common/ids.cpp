@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "common/text.h"
+
 namespace oc {
 namespace {
 
@@ -17,17 +19,6 @@ void FillRandom(unsigned char* out, size_t n) {
     }
 }
 
-std::string Hex(const unsigned char* data, size_t n) {
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    out.reserve(n * 2);
-    for (size_t i = 0; i < n; ++i) {
-        out.push_back(kHex[data[i] >> 4]);
-        out.push_back(kHex[data[i] & 15]);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string NewUuid() {
@@ -35,7 +26,7 @@ std::string NewUuid() {
     FillRandom(b.data(), b.size());
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    std::string h = Hex(b.data(), b.size());
+    std::string h = HexLower(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
     return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
            "-" + h.substr(20, 12);
 }
@@ -43,7 +34,7 @@ std::string NewUuid() {
 std::string RandomHex(size_t n_bytes) {
     std::string buf(n_bytes, '\0');
     FillRandom(reinterpret_cast<unsigned char*>(buf.data()), n_bytes);
-    return Hex(reinterpret_cast<const unsigned char*>(buf.data()), n_bytes);
+    return HexLower(buf);
 }
 
 }  // namespace oc

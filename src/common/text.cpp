@@ -77,6 +77,17 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
     return out;
 }
 
+std::string HexLower(std::string_view bytes) {
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes) {
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+    return out;
+}
+
 std::string PercentEncode(std::string_view s) {
     static const char* kHex = "0123456789ABCDEF";
     std::string out;

@@ -18,6 +18,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string PercentDecode(std::string_view s, bool plus_is_space = false);
 // Percent-encodes everything outside RFC 3986 unreserved characters.
 std::string PercentEncode(std::string_view s);
+// Lower-case hex of the bytes (two characters per byte).
+std::string HexLower(std::string_view bytes);
 
 // Parses "a=1&b=2" (values percent-decoded, '+' = space). Later duplicates win.
 std::map<std::string, std::string> ParseQueryString(std::string_view query);

@@ -2,6 +2,7 @@
 #include "pipeline/shake128.h"
 
 #include "common/crypto_api.h"
+#include "common/text.h"
 #include <zlib.h>
 
 #include <algorithm>
@@ -38,9 +39,9 @@ int Decode64(char c) {
 
 }  // namespace
 
-std::string Base64(std::string_view bytes, bool pad) {
+void Base64Into(std::string_view bytes, bool pad, std::string& out) {
     static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
+    out.clear();
     out.reserve((bytes.size() + 2) / 3 * 4);
     size_t i = 0;
     while (i + 2 < bytes.size()) {
@@ -62,23 +63,12 @@ std::string Base64(std::string_view bytes, bool pad) {
         if (rest == 2) out += kTable[(v >> 6) & 63];
         if (pad) out += rest == 2 ? "=" : "==";
     }
-    return out;
 }
 
-void Base64Id(const unsigned char bytes[10], std::string& out) {
-    static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    out.resize(14);
-    char* o = out.data();
-    for (int i = 0; i < 9; i += 3) {
-        const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-        *o++ = kTable[(v >> 18) & 63];
-        *o++ = kTable[(v >> 12) & 63];
-        *o++ = kTable[(v >> 6) & 63];
-        *o++ = kTable[v & 63];
-    }
-    const unsigned v = bytes[9] << 16;
-    *o++ = kTable[(v >> 18) & 63];
-    *o = kTable[(v >> 12) & 63];
+std::string Base64(std::string_view bytes, bool pad) {
+    std::string out;
+    Base64Into(bytes, pad, out);
+    return out;
 }
 
 std::string ShakeBase64(std::string_view data, size_t n) {
@@ -89,16 +79,7 @@ std::string ShakeBase64(std::string_view data, size_t n) {
 
 std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data, 0, false); }
 
-std::string Sha256Hex(std::string_view data) {
-    static const char* kHex = "0123456789abcdef";
-    const std::string bytes = Sha256(data);
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-    return out;
-}
+std::string Sha256Hex(std::string_view data) { return HexLower(Sha256(data)); }
 
 std::string Sha3Base64(std::string_view data) {
     return Base64(Digest(EVP_sha3_256(), data, 0, false), true);
@@ -110,11 +91,6 @@ std::string RandomId(size_t n) {
     for (size_t i = 0; i < n; i += 8) {  // 8 bytes per draw
         const uint64_t v = rng();
         std::memcpy(bytes.data() + i, &v, std::min<size_t>(8, n - i));
-    }
-    if (n == 10) {
-        std::string id;
-        Base64Id(reinterpret_cast<const unsigned char*>(bytes.data()), id);
-        return id;
     }
     return Base64(bytes, false);
 }

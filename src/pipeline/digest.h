@@ -8,11 +8,12 @@ namespace oc::pipeline {
 
 // Standard base64 with `+`/`/`; `=` padding stripped when pad is false.
 std::string Base64(std::string_view bytes, bool pad = true);
+// The same into out, reusing its buffer (a 10-byte row id fits the string's inline buffer).
+void Base64Into(std::string_view bytes, bool pad, std::string& out);
 
 // base64(SHAKE-128(data) truncated to n bytes), padding stripped (dlt's digest128).
 std::string ShakeBase64(std::string_view data, size_t n);
-// Base64(10 bytes, no padding) into out (14 characters): a row id.
-void Base64Id(const unsigned char bytes[10], std::string& out);
+
 
 // base64 of SHA3-256(data), with padding (dlt's schema version hash).
 std::string Sha3Base64(std::string_view data);

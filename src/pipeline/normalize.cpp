@@ -585,7 +585,9 @@ void Normalizer::ChildIds(const std::string& parent_id, const std::string& table
     unsigned char bytes[4][10];
     unsigned char* outs[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
     Shake128x4(views, outs, 10);
-    for (size_t k = 0; k < n; ++k) Base64Id(bytes[k], ids[k]);
+    for (size_t k = 0; k < n; ++k) {
+        Base64Into(std::string_view(reinterpret_cast<const char*>(bytes[k]), 10), false, ids[k]);
+    }
 }
 
 template <class V>

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <utility>
 
 #include "pipeline/naming.h"
 #include "pipeline/package_io.h"
@@ -53,13 +54,12 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
             job.rows += t.jsonl_rows;
             if (stream_ != nullptr) {
                 const size_t size = t.jsonl.size();
-                stream_->Add(t, std::move(t.jsonl), t.jsonl_rows, job.out.get());
-                t.jsonl = std::string();
+                stream_->Add(t, std::exchange(t.jsonl, std::string()), t.jsonl_rows, job.out.get());
                 t.jsonl.reserve(size + size / 8);
             } else {
                 OC_TRY(job.out->Write(t.jsonl));
+                t.jsonl.clear();
             }
-            t.jsonl.clear();
             t.jsonl_rows = 0;
         }
         if (!t.rows.empty()) {
@@ -67,8 +67,7 @@ Status NormalizedWriter::Flush(std::vector<Table>& tables) {
             AppendTableRows(buf, t);
             job.rows += t.rows.size();
             if (stream_ != nullptr) {
-                stream_->Add(t, std::move(buf), t.rows.size(), job.out.get());
-                buf = std::string();
+                stream_->Add(t, std::exchange(buf, std::string()), t.rows.size(), job.out.get());
             } else {
                 OC_TRY(job.out->Write(buf));
             }

@@ -110,12 +110,11 @@ void KeccakF1600x4(V4 a[25]) {
 void KeccakF1600x4(V4 a[25]) { KeccakF1600x4Generic(a); }
 #endif
 
-// One block per input (each shorter than kRate) into N states interleaved lane by lane, with the
-// SHAKE padding; only the words an input touches are filled, the rest stay zero.
-template <typename V, int N>
-void AbsorbShort(const std::string_view* data, V a[25]) {
-    for (int i = 0; i < 25; ++i) a[i] = V{};
-    for (int k = 0; k < N; ++k) {
+// One block per input (each shorter than kRate) into the four states interleaved lane by lane,
+// with the SHAKE padding; only the words an input touches are filled, the rest stay zero.
+void AbsorbShort(const std::string_view data[4], V4 a[25]) {
+    for (int i = 0; i < 25; ++i) a[i] = V4{};
+    for (int k = 0; k < 4; ++k) {
         const size_t len = data[k].size();
         const size_t words = len / 8 + 1;
         unsigned char block[kRate];
@@ -127,9 +126,8 @@ void AbsorbShort(const std::string_view* data, V a[25]) {
     }
 }
 
-template <typename V, int N>
-void SqueezeShort(const V a[25], unsigned char* const out[], size_t n) {
-    for (int k = 0; k < N; ++k) {
+void SqueezeShort(const V4 a[25], unsigned char* const out[4], size_t n) {
+    for (int k = 0; k < 4; ++k) {
         unsigned char lanes[kRate];
         const size_t words = (n + 7) / 8;
         for (size_t i = 0; i < words; ++i) StoreLane(lanes + 8 * i, a[i][k]);
@@ -147,9 +145,9 @@ void Shake128x4(const std::string_view data[4], unsigned char* const out[4], siz
         }
     }
     alignas(32) V4 a[25];
-    AbsorbShort<V4, 4>(data, a);
+    AbsorbShort(data, a);
     KeccakF1600x4(a);
-    SqueezeShort<V4, 4>(a, out, n);
+    SqueezeShort(a, out, n);
 }
 
 void Shake128(std::string_view data, unsigned char* out, size_t n) {

@@ -15,6 +15,7 @@
 #include "common/identifier.h"
 #include "common/ids.h"
 #include "common/json.h"
+#include "common/text.h"
 
 namespace oc::store {
 namespace fs = std::filesystem;
@@ -59,13 +60,7 @@ std::string Md5Hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_md5(), nullptr);
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 15];
-    }
-    return out;
+    return HexLower(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 Result<std::string> ReadWhole(const fs::path& p) {

@@ -27,6 +27,11 @@ TEST(PercentCoding, RoundTrip) {
     EXPECT_EQ(PercentEncode("a b\"c"), "a%20b%22c");
 }
 
+TEST(Hex, LowerCaseTwoPerByte) {
+    EXPECT_EQ(HexLower(std::string("\x00\x0f\xa5\xff", 4)), "000fa5ff");
+    EXPECT_EQ(HexLower(""), "");
+}
+
 TEST(QueryString, ParsesPairs) {
     auto q = ParseQueryString("like=sal%25&showLimit=10&x");
     EXPECT_EQ(q["like"], "sal%");

@@ -372,6 +372,20 @@ TEST(StreamingLoad, JobFilesGetEveryBatchInOrderAlsoAfterTheLoaderGaveUp) {
     std::filesystem::remove(path);
 }
 
+TEST(StreamingLoad, AFailedJobFileWriteIsReported) {
+    auto file = JobWriter::Create("/dev/full");  // every write fails with ENOSPC
+    ASSERT_TRUE(file) << file.error().message;
+    EXPECT_FALSE((*file)->Write("direct\n"));
+    ScriptedLoad dest;
+    Table a;
+    a.name = "a";
+    StreamingLoad load(dest.Ops(), 1 << 20);
+    load.Add(a, "{\"i\":1}\n", 1, file->get());
+    load.Close();
+    EXPECT_EQ(load.write_error(), "cannot write /dev/full");
+    EXPECT_EQ(dest.loaded.size(), 1u);  // the load itself went on
+}
+
 TEST(StreamingLoad, RowCountsMustMatchThePackage) {
     ScriptedLoad dest;
     Table a;

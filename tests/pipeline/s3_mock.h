@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "loopback_server.h"
 #include "net/router.h"
 #include "pipeline/digest.h"
@@ -61,15 +62,6 @@ private:
     static net::HttpResponse S3Error(int status, const std::string& code) {
         return Xml(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code +
                                "</Code></Error>");
-    }
-    static std::string Hex(const std::string& bytes) {
-        static const char* kHex = "0123456789abcdef";
-        std::string out;
-        for (unsigned char c : bytes) {
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-        return out;
     }
     static std::string Hmac(std::string key, const std::string& message) {
         if (key.size() > 64) key = Sha256(key);
@@ -132,7 +124,7 @@ private:
         key = Hmac(key, region);
         key = Hmac(key, "s3");
         key = Hmac(key, "aws4_request");
-        return Hex(Hmac(key, to_sign)) == signature;
+        return HexLower(Hmac(key, to_sign)) == signature;
     }
 
     net::HttpResponse Object(net::HttpRequest& req, int depth) {
