@@ -14,14 +14,12 @@ namespace oc::cli {
 namespace fs = std::filesystem;
 
 int PipelineDropPendingPackages(const InspectFlags& flags) {
-    const std::string dir = pipeline::ResolvePipelinesDir(flags.pipelines_dir, flags.data_dir);
+    std::string dir;
+    auto found = FindWorkingDir(flags, &dir);
     const std::string wd = pipeline::WorkingDir(dir, flags.name);
     std::error_code ec;
     // A first run killed before it finished has packages but no state.json yet.
-    if (!FindWorkingDir(flags, nullptr) && !fs::is_directory(fs::path(wd) / "load", ec)) {
-        return CliFail("pipeline " + flags.name + " not found in " + dir +
-                       " (run it first, or pass --pipelines-dir / --data-dir)");
-    }
+    if (!found && !fs::is_directory(fs::path(wd) / "load", ec)) return CliFail(found.error().message);
     pipeline::PackageStore store(wd);
     // Removes half-built `.tmp` packages and keeps only the later state of a package in two.
     Status rec = store.Recover();

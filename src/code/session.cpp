@@ -121,13 +121,6 @@ std::string Session::model() const {
     return config_.model.empty() ? "auto" : config_.model;
 }
 
-std::vector<BuiltinTool> Session::AllTools() const {
-    std::vector<BuiltinTool> all = tools_;
-    if (config_.mcp)
-        for (BuiltinTool& tool : config_.mcp->Tools()) all.push_back(std::move(tool));
-    return all;
-}
-
 void Session::ForEachTool(const std::function<void(const BuiltinTool&)>& f) const {
     for (const BuiltinTool& tool : tools_) f(tool);
     if (config_.mcp)

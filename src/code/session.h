@@ -113,9 +113,8 @@ private:
     // Tool definitions for one model call (the Task tool lists the agent types; the
     // StructuredOutput tool carries --json-schema). structured_output.cpp.
     std::vector<llm::ToolDef> ToolDefs() const;
-    // The built-in and extra tools plus the tools of the MCP servers connected right now.
-    std::vector<BuiltinTool> AllTools() const;
-    // Calls f on each tool of AllTools(), in its order, without copying the session's own tools.
+    // Calls f on each built-in and extra tool, then on the tools of the MCP servers connected
+    // right now, without copying the session's own tools.
     void ForEachTool(const std::function<void(const BuiltinTool&)>& f) const;
     Json JsonSchema() const;
     // StructuredOutput: validates input against the schema (structured_output.cpp).

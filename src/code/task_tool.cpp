@@ -158,11 +158,11 @@ ToolOutput Session::RunTask(const Json& input, const std::string& tool_use_id, S
     for (const auto& b : MakeBuiltinTools()) builtin.insert(b.name);
     SessionConfig c;
     std::vector<std::string> tool_names;
-    for (const auto& t : AllTools()) {
-        if (t.name == "Task" || (only && !only->count(t.name))) continue;
+    ForEachTool([&](const BuiltinTool& t) {
+        if (t.name == "Task" || (only && !only->count(t.name))) return;
         if (builtin.count(t.name)) tool_names.push_back(t.name);
         else c.extra_tools.push_back(t);
-    }
+    });
     c.tool_names = tool_names;
     c.session_id = config_.session_id;
     const std::string parent_model = model();

@@ -52,18 +52,16 @@ std::string Summary(const Json& input) {
 // turn takes as its interrupt.
 int g_latch[2] = {-1, -1};
 
-void OnSessionSigint(int) {
-    const int saved = errno;
-    if (!InterruptActiveTurn()) {
-        const char b = 1;
-        (void)!write(g_latch[1], &b, 1);
-    }
-    errno = saved;
-}
-
+// Async-signal-safe (one write).
 void PostInterrupt() {
     const char b = 1;
     (void)!write(g_latch[1], &b, 1);
+}
+
+void OnSessionSigint(int) {
+    const int saved = errno;
+    if (!InterruptActiveTurn()) PostInterrupt();
+    errno = saved;
 }
 
 bool TakeInterrupt() {

@@ -2,7 +2,7 @@
 // a coding-agent turn load only libc/libstdc++; DuckDB, libcurl, libpq and libcrypto are opened
 // the first time one of their functions is called.
 //
-// A header per library (store/duckdb_api.h, net/client/curl_api.h, store/postgres_api.h,
+// A header per library (store/duckdb_api.h, net/client/curl_api.h, pipeline/libpq_api.h,
 // common/crypto_api.h) includes the library's own header and then redirects each C function we
 // call through OC_LAZY_FN:
 //     #define duckdb_open OC_LAZY_FN(::oc::store::DuckDbLibrary, duckdb_open)

@@ -13,19 +13,11 @@
 namespace oc::pipeline {
 namespace {
 
-std::string Digest(const EVP_MD* md, std::string_view data, size_t n, bool xof) {
-    std::vector<unsigned char> out(xof ? n : static_cast<size_t>(EVP_MD_size(md)));
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, md, nullptr);
-    EVP_DigestUpdate(ctx, data.data(), data.size());
-    if (xof) {
-        EVP_DigestFinalXOF(ctx, out.data(), out.size());
-    } else {
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(ctx, out.data(), &len);
-    }
-    EVP_MD_CTX_free(ctx);
-    return std::string(out.begin(), out.end());
+std::string Digest(const EVP_MD* md, std::string_view data) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+    return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 int Decode64(char c) {
@@ -42,7 +34,7 @@ int Decode64(char c) {
 void Base64Into(std::string_view bytes, bool pad, std::string& out) {
     static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     out.clear();
-    out.reserve((bytes.size() + 2) / 3 * 4);
+    out.reserve(pad ? (bytes.size() + 2) / 3 * 4 : (bytes.size() * 4 + 2) / 3);  // exact
     size_t i = 0;
     while (i + 2 < bytes.size()) {
         unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
@@ -77,12 +69,12 @@ std::string ShakeBase64(std::string_view data, size_t n) {
     return Base64(bytes, false);
 }
 
-std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data, 0, false); }
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 
 std::string Sha256Hex(std::string_view data) { return HexLower(Sha256(data)); }
 
 std::string Sha3Base64(std::string_view data) {
-    return Base64(Digest(EVP_sha3_256(), data, 0, false), true);
+    return Base64(Digest(EVP_sha3_256(), data), true);
 }
 
 std::string RandomId(size_t n) {

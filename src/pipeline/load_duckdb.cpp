@@ -176,8 +176,8 @@ Result<bool> DuckDbDestination::IsLoaded(const std::string& load_id) {
     return rows->GetInt64(0, 0) > 0;
 }
 
-Status DuckDbDestination::AppendJob(const std::string& schema, const PackageTable& table) {
-    OC_ASSIGN_OR_RETURN(auto dest_cols, TableColumns(schema, table.table.name));
+Status DuckDbDestination::AppendJob(const std::string& schema, const PackageTable& table,
+                                     const std::vector<std::string>& dest_cols) {
     std::ifstream in(table.path, std::ios::binary);
     if (!in) return MakeError(ErrorCode::kInternal, "load " + table.table.name + ": cannot read " + table.path);
     duckdb_appender app = nullptr;
@@ -229,7 +229,7 @@ Status DuckDbDestination::InsertJob(const std::string& schema, const PackageTabl
     OC_ASSIGN_OR_RETURN(AppendOutcome done, AppendJsonlJob(conn_->raw(), schema, table.table.name,
                                                            dest_cols, table.path, naive_utc));
     if (done == AppendOutcome::kLoaded) return {};
-    if (db_ == nullptr) return AppendJob(schema, table);  // attached: no file access
+    if (db_ == nullptr) return AppendJob(schema, table, dest_cols);  // attached: no file access
     std::string cols;
     for (const auto& c : table.table.columns) cols += (cols.empty() ? "" : ", ") + QuoteIdent(c.name);
     Status st = conn_->Execute("INSERT INTO " + Qualified(schema, table.table.name) + " (" + cols +

@@ -55,7 +55,9 @@ private:
     Status InsertJob(const std::string& schema, const PackageTable& table);
     // InsertJob for a connection without file access (the locked-down cortex data instance):
     // parses the jsonl job here and appends through the appender.
-    Status AppendJob(const std::string& schema, const PackageTable& table);
+    // dest_cols: the table's columns in order.
+    Status AppendJob(const std::string& schema, const PackageTable& table,
+                     const std::vector<std::string>& dest_cols);
     // What WritePackageTables (pipeline/sql_load.h) runs on this connection.
     SqlLoadOps LoadOps();
     Status WriteSystemRows(const NormalizedPackage& package);

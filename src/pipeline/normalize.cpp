@@ -514,12 +514,8 @@ void Normalizer::NormalizeRow(const Ctx& ctx, const std::string& table_name,
                 t.columns.push_back({"_dlt_valid_to", DataType::kTimestamp, true});
             }
         }
-    } else if (own_id != nullptr) {
-        id = *own_id;
     } else {
-        id_input_.assign(parent_id).append("_").append(table_name).append("_");
-        id_input_ += std::to_string(list_idx);
-        id = ShakeBase64(id_input_, 10);
+        id = *own_id;  // a nested row's id, hashed by ChildIds with its neighbours
     }
     if (!is_root) {
         if (ctx.root_key)
@@ -611,8 +607,7 @@ void Normalizer::AddRecords(const ResourceConfig& resource, const std::vector<V>
     Table& root = GetTable(ctx.root, "", ctx.root);
     root.write_disposition = resource.write_disposition;
     root.merge_strategy = resource.write_disposition == "merge" ? resource.merge_strategy : "";
-    root.primary_key.clear();
-    for (const auto& pk : resource.primary_key) root.primary_key.push_back(NormalizePath(pk, max_length_));
+    root.primary_key = ctx.primary_key;
     for (const V& record : records) {
         NormalizeRow(ctx, ctx.root, "", record, nullptr, resource.max_table_nesting, "", 0, "");
     }

@@ -89,7 +89,8 @@ private:
     void AddCell(Table& table, std::vector<std::pair<size_t, Cell>>& row, const std::string& name,
                  Cell cell);
     // V: a read-only view of a JSON value (JsonView or RawView in normalize.cpp). wrap: treat
-    // the record as the object {wrap: record}.
+    // the record as the object {wrap: record}. own_id: a nested row's _dlt_id (ChildIds); null
+    // for a root row.
     template <class V>
     void NormalizeRow(const Ctx& ctx, const std::string& table_name, const std::string& parent,
                       V record, const char* wrap, int level, const std::string& parent_id,
@@ -118,7 +119,6 @@ private:
     size_t max_length_ = 0;
     // shortened nested table name → its unshortened path (only names that were shortened)
     std::unordered_map<std::string, std::string> table_path_;
-    std::string id_input_;  // scratch: the text a nested row's _dlt_id hashes
     std::vector<std::pair<size_t, Cell>> row_scratch_;  // NormalizeRow's row buffer
     // JSON key → column name part
     std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> key_cache_;

@@ -262,6 +262,30 @@ TEST(JsonlAppend, TypedColumnsNullsAndErrors) {
     auto bad = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("column `i`"), std::string::npos) << bad.error().message;
+    { std::ofstream(path) << R"({"i":1})" "\n" R"({"nope":1})" "\n"; }
+    auto unknown = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("row 2 of the job: column `nope` is not in the table"),
+              std::string::npos)
+        << unknown.error().message;
+    { std::ofstream(path) << "{\"i\": 1\n"; }
+    auto broken = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
+    ASSERT_FALSE(broken);
+    EXPECT_NE(broken.error().message.find("row 1 of the job: not valid jsonl"), std::string::npos)
+        << broken.error().message;
+    // A line longer than one 8 MB read block is carried over to the next block.
+    {
+        std::ofstream out(path);
+        out << R"({"i":7,"s":")" << std::string(9u << 20, 'x') << "\"}\n" << R"({"i":8})" "\n";
+    }
+    ASSERT_TRUE(c.Execute("DELETE FROM t"));
+    auto long_line = AppendJsonlJob(c.raw(), "main", "t", cols, path, true);
+    ASSERT_TRUE(long_line) << long_line.error().message;
+    auto lens = c.Query("SELECT i, length(s) FROM t ORDER BY i");
+    ASSERT_TRUE(lens);
+    ASSERT_EQ((*lens)->RowCount(), 2u);
+    EXPECT_EQ((*lens)->GetInt64(1, 0), int64_t{9} << 20);
+    EXPECT_EQ((*lens)->GetInt64(0, 1), 8);
     ASSERT_TRUE(c.Execute("CREATE TABLE u (n INTEGER)"));
     auto other = AppendJsonlJob(c.raw(), "main", "u", {"n"}, path, true);
     ASSERT_TRUE(other);
