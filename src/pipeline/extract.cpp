@@ -113,6 +113,11 @@ private:
         page_cv_.notify_all();
     }
     int64_t InFlightLocked() const { return buffered_ + inflight_ + consuming_; }
+    // Whether a page of r goes to the raw page sink as parsed in place (no parent row fields to
+    // add, no incremental filter, no child chains to start from its rows).
+    bool RawSinkTakes(const ResourceRun& r, bool has_parent_row) const {
+        return raw_sink_ != nullptr && !has_parent_row && !r.inc && r.children.empty();
+    }
 
     const PipelineConfig& config_;
     const ExtractOptions& options_;
@@ -236,6 +241,7 @@ void Extractor::WorkerLoop() {
         env.fetch.stop = &stop_;
         env.fetch.requests = &r.requests;
         env.incremental_values = r.inc ? &r.inc->values : nullptr;
+        env.raw_pages = RawSinkTakes(r, chain->parent_row != nullptr);
         Result<FetchedPage> page = MakeError(ErrorCode::kInternal, "not fetched");
         try {
             page = FetchNextPage(env, *chain);
@@ -301,7 +307,7 @@ bool Extractor::AllCompleteLocked() {
 Status Extractor::Consume(ResourceRun& r, PageItem& page) {
     const ResourceConfig& res = *r.cfg;
     if (page.raw) {
-        if (raw_sink_ != nullptr && !page.parent_row && !r.inc && r.children.empty()) {
+        if (RawSinkTakes(r, page.parent_row != nullptr)) {
             r.rows += RawCount(*page.raw);
             return (*raw_sink_)(res, *page.raw);
         }

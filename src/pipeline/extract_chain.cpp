@@ -107,7 +107,7 @@ Result<FetchedPage> FetchNextPage(const ChainEnv& env, ChainState& chain) {
     if (fetched.ignored) return page;  // ends the chain (reference §6.1)
     const net::ClientResponse& resp = fetched.response;
     Json body;
-    if (!resp.body.empty() && chain.raw_ok) {
+    if (!resp.body.empty() && chain.raw_ok && env.raw_pages) {
         page.raw = ParseRawPage(resp.body, chain.selector, &body);
         chain.raw_ok = page.raw != nullptr;  // one miss: the rest of the chain as before
     }

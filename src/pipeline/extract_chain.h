@@ -44,6 +44,9 @@ struct ChainEnv {
     const PipelineConfig* config = nullptr;
     FetchEnv fetch;                            // auth filled per resource by the caller
     const Json* incremental_values = nullptr;  // {start_value, ...} of the resource, or null
+    // The page's records may stay as parsed in place (a raw page sink takes them); otherwise they
+    // are made Json rows directly.
+    bool raw_pages = true;
 };
 
 // Fetches the chain's next page (preparing the first request on the first call).
