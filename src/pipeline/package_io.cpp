@@ -154,6 +154,25 @@ Result<std::vector<Json>> ReadRecordsFile(const std::string& path) {
     return out;
 }
 
+namespace {
+
+// One row as a JSON object line; keys[i] is column i's name, JSON-quoted.
+void AppendRowWithKeys(std::string& buf, const std::vector<std::string>& keys,
+                       const std::vector<std::pair<size_t, Cell>>& row) {
+    buf += '{';
+    bool first = true;
+    for (const auto& [col, cell] : row) {
+        if (!first) buf += ',';
+        first = false;
+        buf += keys[col];
+        buf += ':';
+        AppendCell(buf, cell);
+    }
+    buf += "}\n";
+}
+
+}  // namespace
+
 void AppendTableRows(std::string& buf, const Table& table) {
     std::vector<std::string> keys;
     keys.reserve(table.columns.size());
@@ -162,18 +181,7 @@ void AppendTableRows(std::string& buf, const Table& table) {
         AppendEscaped(k, c.name);
         keys.push_back(std::move(k));
     }
-    for (const auto& row : table.rows) {
-        buf += '{';
-        bool first = true;
-        for (const auto& [col, cell] : row) {
-            if (!first) buf += ',';
-            first = false;
-            buf += keys[col];
-            buf += ':';
-            AppendCell(buf, cell);
-        }
-        buf += "}\n";
-    }
+    for (const auto& row : table.rows) AppendRowWithKeys(buf, keys, row);
 }
 
 void AppendRow(std::string& buf, Table& table, const std::vector<std::pair<size_t, Cell>>& row) {
@@ -182,16 +190,7 @@ void AppendRow(std::string& buf, Table& table, const std::vector<std::pair<size_
         AppendEscaped(k, table.columns[table.quoted_names.size()].name);
         table.quoted_names.push_back(std::move(k));
     }
-    buf += '{';
-    bool first = true;
-    for (const auto& [col, cell] : row) {
-        if (!first) buf += ',';
-        first = false;
-        buf += table.quoted_names[col];
-        buf += ':';
-        AppendCell(buf, cell);
-    }
-    buf += "}\n";
+    AppendRowWithKeys(buf, table.quoted_names, row);
 }
 
 Status WriteTableJob(const std::string& path, const Table& table) {

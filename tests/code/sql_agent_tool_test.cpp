@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "code_child.h"
 #include "cortex_process.h"
@@ -11,17 +10,6 @@
 
 namespace oc::codetest {
 namespace {
-
-std::vector<Json> Lines(const std::string& out) {
-    std::vector<Json> lines;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        Json parsed = Json::parse(line, nullptr, false);
-        if (!parsed.is_discarded()) lines.push_back(parsed);
-    }
-    return lines;
-}
 
 // The first tool_result block in a print-mode stream-json run, or null.
 const Json* ToolResult(const std::vector<Json>& lines) {
@@ -69,7 +57,7 @@ protected:
         args.insert(args.end(), extra.begin(), extra.end());
         auto r = RunCortexOnce(args, work_.path(), "", env_);
         if (exit_code) *exit_code = r.exit_code;
-        return Lines(r.out);
+        return Frames(r.out);
     }
     ScratchDir work_, conversations_;
     std::string db_;
@@ -153,7 +141,7 @@ TEST_F(SqlToolTest, DataDirTargetAttachesEachDatabase) {
     auto r = RunCortexOnce({"-p", "select count(*) as reps from sales.reps", "--output-format", "stream-json",
                             "--model", "offline", "-c", data.path()},
                            work_.path(), "", env_);
-    auto lines = Lines(r.out);
+    auto lines = Frames(r.out);
     const Json* result = ToolResult(lines);
     ASSERT_NE(result, nullptr) << r.out << r.err;
     EXPECT_NE((*result)["content"].get<std::string>().find("| 2    |"), std::string::npos) << result->dump();
@@ -178,7 +166,7 @@ TEST(CortexAgentTool, AsksTheDemoAgentOfARealServer) {
                                            "--output-format", "stream-json", "--model", "offline",
                                            "--allowedTools", "CortexAgent"};
     auto r = RunCortexOnce(args, work.path(), "", env);
-    auto lines = Lines(r.out);
+    auto lines = Frames(r.out);
     ASSERT_NE(ToolUseNamed(lines, "CortexAgent"), nullptr) << r.out;
     const Json* result = ToolResult(lines);
     ASSERT_NE(result, nullptr);
@@ -203,7 +191,7 @@ TEST(CortexAgentTool, AsksTheDemoAgentOfARealServer) {
     // A wrong PAT: the tool result carries the server's 401.
     env["CORTEX_TOKEN"] = "not-a-token";
     r = RunCortexOnce(args, work.path(), "", env);
-    lines = Lines(r.out);
+    lines = Frames(r.out);
     result = ToolResult(lines);
     ASSERT_NE(result, nullptr) << r.out;
     EXPECT_EQ((*result)["is_error"], true);
@@ -212,7 +200,7 @@ TEST(CortexAgentTool, AsksTheDemoAgentOfARealServer) {
     env["CORTEX_TOKEN"] = server->admin_token();
     r = RunCortexOnce({"-p", "ask the cortex agent: what is the total revenue by region?", "--output-format",
                        "stream-json", "--model", "offline"}, work.path(), "", env);
-    lines = Lines(r.out);
+    lines = Frames(r.out);
     result = ToolResult(lines);
     ASSERT_NE(result, nullptr);
     EXPECT_EQ((*result)["is_error"], true);
