@@ -11,6 +11,13 @@ std::string ColumnList(const std::vector<std::string>& cols) {
     return list;
 }
 
+// `FROM (...) AS s WHERE <one row per key>`: the rows of `source` deduplicated on `keys` (the
+// first of each key), as `s`; conditions may follow with AND.
+std::string FirstPerKey(const std::string& source, const std::string& keys) {
+    return " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
+           ") AS _dlt_dedup_rn FROM " + source + ") AS s WHERE _dlt_dedup_rn = 1";
+}
+
 // The root's chain: the root and its nested tables, those with rows.
 std::vector<const PackageTable*> Chain(const NormalizedPackage& package, const PackageTable& root) {
     std::vector<const PackageTable*> chain;
@@ -120,9 +127,7 @@ Status MergeRoot(const SqlLoadOps& ops, const std::string& dataset,
         OC_TRY(ops.exec("DELETE FROM " + dest_root + " d WHERE EXISTS (SELECT 1 FROM " +
                         stage_root + " s WHERE " + on + ")"));
         OC_TRY(ops.exec("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
-                        " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + keys +
-                        ") AS _dlt_dedup_rn FROM " + stage_root +
-                        ") AS s WHERE _dlt_dedup_rn = 1"));
+                        FirstPerKey(stage_root, keys)));
     }
     for (const PackageTable* t : chain) {
         if (t == &root) continue;
@@ -153,19 +158,16 @@ Status Scd2Root(const SqlLoadOps& ops, const std::string& dataset, const Normali
     const std::string list = ColumnList(cols);
     // Identical records hash alike: one row per hash.
     OC_TRY(ops.exec("INSERT INTO " + dest_root + " (" + list + ") SELECT " + list +
-                    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY _dlt_id) AS _dlt_dedup_rn "
-                    "FROM " + stage_root + ") AS s WHERE _dlt_dedup_rn = 1 AND NOT EXISTS "
-                    "(SELECT 1 FROM " + dest_root +
-                    " AS d WHERE d._dlt_id = s._dlt_id AND d._dlt_valid_to IS NULL)"));
+                    FirstPerKey(stage_root, "_dlt_id") + " AND NOT EXISTS (SELECT 1 FROM " +
+                    dest_root + " AS d WHERE d._dlt_id = s._dlt_id AND d._dlt_valid_to IS NULL)"));
     for (const PackageTable* t : chain) {
         if (t == &root) continue;
         const std::string dest = QualifiedName(dataset, t->table.name);
         OC_ASSIGN_OR_RETURN(auto ccols, ops.table_columns(dataset, t->table.name));
         const std::string clist = ColumnList(ccols);
         OC_TRY(ops.exec("INSERT INTO " + dest + " (" + clist + ") SELECT " + clist +
-                        " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY _dlt_id) AS "
-                        "_dlt_dedup_rn FROM " + QualifiedName(staging, t->table.name) +
-                        ") AS s WHERE _dlt_dedup_rn = 1 AND NOT EXISTS (SELECT 1 FROM " + dest +
+                        FirstPerKey(QualifiedName(staging, t->table.name), "_dlt_id") +
+                        " AND NOT EXISTS (SELECT 1 FROM " + dest +
                         " AS d WHERE d._dlt_id = s._dlt_id)"));
     }
     return {};
